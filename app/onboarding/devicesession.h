@@ -1,0 +1,78 @@
+#pragma once
+
+#include "app/onboarding/devicerecord.h"
+#include "app/protocol/improv/improvclient.h"
+
+#include <QList>
+#include <QObject>
+
+namespace provbench {
+
+class Link;
+
+// The workbench's handle on one device: opens its link on demand, runs the
+// protocol client and the onboarding flow, keeps the record current and the
+// trace of everything said on the wire. All operations are asynchronous and
+// report through the record (recordChanged) and operationFinished.
+//
+// One user-level operation runs at a time; starting another while one runs is
+// refused with a clear error. cancel() stops the running one.
+class DeviceSession : public QObject
+{
+    Q_OBJECT
+public:
+    using LinkFactory = std::function<std::unique_ptr<Link>(const QString &path)>;
+
+    DeviceSession(DeviceRecord record, LinkFactory linkFactory, QObject *parent = nullptr);
+    ~DeviceSession() override;
+
+    const DeviceRecord &record() const { return m_record; }
+    const QList<TraceEntry> &trace() const { return m_trace; }
+    bool isBusy() const { return !m_record.activity.isEmpty(); }
+    void setClientOptions(const improv::ImprovClient::Options &options);
+
+    // Reads state and device info; the device becomes Identified, or stays
+    // Discovered with a note when nothing Improv answered.
+    void identify();
+    // Scan results arrive through scanFinished.
+    void scanNetworks();
+    // Writes the Wi-Fi credentials, then verifies by reading the state back.
+    void provisionWifi(const QString &ssid, const QString &password);
+    void setHostname(const QString &hostname);
+    void setDeviceName(const QString &name);
+    void cancel();
+
+    // The port went away (unplugged); fails a running operation with a message
+    // that says what was and was not written.
+    void markAbsent();
+    void markPresent(const PortInfo &port);
+    void clearTrace();
+
+Q_SIGNALS:
+    void recordChanged();
+    void traceAppended(const provbench::TraceEntry &entry);
+    void traceCleared();
+    void scanFinished(const QList<provbench::improv::WifiNetwork> &networks);
+    // After each user-level operation: empty error message on success.
+    void operationFinished(const QString &operation, bool ok, const QString &message);
+
+private:
+    Result<improv::ImprovClient *> ensureClient();
+    bool begin(const QString &activity, int progress = 0);
+    void step(const QString &activity, int progress);
+    void finish(const QString &operation, const Result<void> &result);
+    void setState(OnboardingState state, const QString &reason = {});
+    void appendTrace(const TraceEntry &entry);
+    void dropLink();
+
+    DeviceRecord m_record;
+    LinkFactory m_linkFactory;
+    std::unique_ptr<Link> m_link;
+    std::unique_ptr<improv::ImprovClient> m_client;
+    improv::ImprovClient::Options m_clientOptions;
+    QList<TraceEntry> m_trace;
+    QString m_pendingSsid; // SSID of a Wi-Fi write in flight, for messages
+    quint64 m_generation = 0; // invalidates callbacks of a cancelled operation
+};
+
+} // namespace provbench
