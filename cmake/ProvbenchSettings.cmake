@@ -6,6 +6,7 @@ set(CMAKE_CXX_EXTENSIONS OFF)
 target_compile_options(provbench_settings INTERFACE -Wall -Wextra -Werror)
 target_compile_definitions(provbench_settings INTERFACE
     QT_NO_CAST_FROM_ASCII
+    PROVBENCH_VERSION="${PROJECT_VERSION}"
     QT_NO_CAST_TO_ASCII
     QT_NO_CONTEXTLESS_CONNECT
     QT_NO_NARROWING_CONVERSIONS_IN_CONNECT

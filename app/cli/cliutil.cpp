@@ -1,0 +1,77 @@
+#include "app/cli/cliutil.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+
+namespace provbench::cli {
+
+QTextStream &out()
+{
+    static QTextStream s(stdout);
+    return s;
+}
+
+QTextStream &err()
+{
+    static QTextStream s(stderr);
+    return s;
+}
+
+void printTable(const QStringList &headers, const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QString &h : headers)
+        widths.append(h.size());
+    for (const QStringList &row : rows) {
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
+    }
+    auto line = [&](const QStringList &cells) {
+        QString text;
+        for (qsizetype i = 0; i < headers.size(); ++i) {
+            const QString cell = cells.value(i);
+            text += i + 1 < headers.size() ? cell.leftJustified(widths[i] + 2) : cell;
+        }
+        out() << text.trimmed() << '\n';
+    };
+    line(headers);
+    QStringList rule;
+    for (qsizetype w : widths)
+        rule.append(QString(w, QLatin1Char('-')));
+    line(rule);
+    for (const QStringList &row : rows)
+        line(row);
+    out().flush();
+}
+
+void printJson(const QJsonValue &value)
+{
+    QJsonDocument doc
+        = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    out() << doc.toJson(QJsonDocument::Indented);
+    out().flush();
+}
+
+int exitCodeFor(const Error &error)
+{
+    switch (error.code) {
+    case Error::Code::InvalidArgument:
+        return ExitUsage;
+    case Error::Code::NotFound:
+        return ExitNoDevice;
+    default:
+        return ExitFailed;
+    }
+}
+
+int reportError(const Error &error)
+{
+    err() << "error: " << error.message << '\n';
+    err().flush();
+    return exitCodeFor(error);
+}
+
+} // namespace provbench::cli

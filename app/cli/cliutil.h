@@ -1,0 +1,49 @@
+#pragma once
+
+#include "app/core/error.h"
+
+#include <QEventLoop>
+#include <QJsonValue>
+#include <QStringList>
+#include <QTextStream>
+
+#include <functional>
+
+namespace provbench::cli {
+
+// Exit codes shared by every command; documented in `provbench-cli --help`.
+enum ExitCode : int {
+    ExitOk = 0,
+    ExitFailed = 1, // the device or operation failed; the message says why
+    ExitUsage = 2, // bad command line
+    ExitNoDevice = 3, // port missing or could not be opened
+};
+
+QTextStream &out();
+QTextStream &err();
+
+// Prints a plain-text table with columns sized to their content.
+void printTable(const QStringList &headers, const QList<QStringList> &rows);
+void printJson(const QJsonValue &value);
+
+// Runs an asynchronous engine operation to completion on a local event loop.
+// The CLI is sequential by nature; the engine stays asynchronous.
+template<typename T>
+Result<T> await(const std::function<void(std::function<void(Result<T>)>)> &start)
+{
+    std::optional<Result<T>> result;
+    QEventLoop loop;
+    start([&](Result<T> r) {
+        result = std::move(r);
+        loop.quit();
+    });
+    if (!result)
+        loop.exec();
+    return std::move(*result);
+}
+
+int exitCodeFor(const Error &error);
+// Prints "error: <message>" to stderr and returns the matching exit code.
+int reportError(const Error &error);
+
+} // namespace provbench::cli

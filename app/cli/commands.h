@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QStringList>
+
+namespace provbench::cli {
+
+// Each command parses its own arguments (args[0] is the command name) and
+// returns the process exit code. They run inside a QCoreApplication.
+int portsCommand(const QStringList &args);
+int improvCommand(const QStringList &args);
+int demoCommand(const QStringList &args);
+
+} // namespace provbench::cli

@@ -1,1 +1,54 @@
-int main() { return 0; }
+#include "app/cli/cliutil.h"
+#include "app/cli/commands.h"
+
+#include <QCoreApplication>
+
+using namespace provbench::cli;
+
+namespace {
+
+void printUsage()
+{
+    out() << "Usage: provbench-cli <command> [options]\n"
+             "\n"
+             "Commands:\n"
+             "  ports     list serial ports (--json, --watch, --add PATH, --watch-dir DIR)\n"
+             "  improv    talk Improv Wi-Fi to a serial device:\n"
+             "            improv info|state|scan|wifi|hostname|name|network --port P ...\n"
+             "  demo      run a headless end-to-end demo against simulated devices\n"
+             "\n"
+             "Run 'provbench-cli <command> --help' for the options of a command.\n"
+             "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 port missing.\n";
+    out().flush();
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("provbench-cli"));
+    QCoreApplication::setOrganizationName(QStringLiteral("ProvBench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PROVBENCH_VERSION));
+
+    const QStringList args = app.arguments().mid(1);
+    if (args.isEmpty() || args.first() == u"--help" || args.first() == u"-h"
+        || args.first() == u"help") {
+        printUsage();
+        return args.isEmpty() ? ExitUsage : ExitOk;
+    }
+    if (args.first() == u"--version") {
+        out() << "provbench-cli " << PROVBENCH_VERSION << '\n';
+        return ExitOk;
+    }
+    const QString command = args.first();
+    if (command == u"ports")
+        return portsCommand(args);
+    if (command == u"improv")
+        return improvCommand(args);
+    if (command == u"demo")
+        return demoCommand(args);
+    err() << "error: unknown command '" << command
+          << "'. Run 'provbench-cli --help' to see the commands.\n";
+    return ExitUsage;
+}

@@ -13,13 +13,13 @@ struct Error
 {
     enum class Code {
         InvalidArgument, // the caller passed something unusable (bad SSID length, ...)
-        Io,              // the link failed: port vanished, write failed
-        Timeout,         // the device did not answer in time
-        Protocol,        // the device answered with something we cannot parse
-        Device,          // the device answered with an explicit error
-        Cancelled,       // the user or caller stopped the operation
-        Unsupported,     // the device does not implement the operation
-        NotFound,        // a port, file or device that does not exist
+        Io, // the link failed: port vanished, write failed
+        Timeout, // the device did not answer in time
+        Protocol, // the device answered with something we cannot parse
+        Device, // the device answered with an explicit error
+        Cancelled, // the user or caller stopped the operation
+        Unsupported, // the device does not implement the operation
+        NotFound, // a port, file or device that does not exist
     };
 
     Code code = Code::InvalidArgument;
@@ -30,16 +30,15 @@ struct Error
 
     static Error make(Code c, QString msg, int deviceCode = -1)
     {
-        return Error{c, std::move(msg), deviceCode};
+        return Error {c, std::move(msg), deviceCode};
     }
 };
 
-template<typename T>
-using Result = std::expected<T, Error>;
+template<typename T> using Result = std::expected<T, Error>;
 
 inline std::unexpected<Error> fail(Error::Code code, QString message, int deviceCode = -1)
 {
-    return std::unexpected(Error{code, std::move(message), deviceCode});
+    return std::unexpected(Error {code, std::move(message), deviceCode});
 }
 
 QString errorCodeName(Error::Code code);

@@ -1,6 +1,6 @@
 #include "app/core/logging.h"
 
-Q_LOGGING_CATEGORY(lcTransport, "provbench.transport", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcImprov, "provbench.improv", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcSimulator, "provbench.simulator", QtInfoMsg)
-Q_LOGGING_CATEGORY(lcOnboarding, "provbench.onboarding", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcTransport, "provbench.transport", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcImprov, "provbench.improv", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcSimulator, "provbench.simulator", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcOnboarding, "provbench.onboarding", QtWarningMsg)

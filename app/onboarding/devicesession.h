@@ -63,7 +63,10 @@ private:
     void finish(const QString &operation, const Result<void> &result);
     void setState(OnboardingState state, const QString &reason = {});
     void appendTrace(const TraceEntry &entry);
-    void dropLink();
+    void failOperation(const QString &operation, const Error &error, bool writeInFlight = false);
+    void setStringValue(bool hostname, const QString &value);
+    void dropLink(); // from the event loop, after the link closed itself
+    void dropLinkNow(); // the port is gone
 
     DeviceRecord m_record;
     LinkFactory m_linkFactory;
@@ -71,8 +74,7 @@ private:
     std::unique_ptr<improv::ImprovClient> m_client;
     improv::ImprovClient::Options m_clientOptions;
     QList<TraceEntry> m_trace;
-    QString m_pendingSsid; // SSID of a Wi-Fi write in flight, for messages
-    quint64 m_generation = 0; // invalidates callbacks of a cancelled operation
+    OnboardingState m_stateBefore = OnboardingState::Discovered; // restored on cancel
 };
 
 } // namespace provbench

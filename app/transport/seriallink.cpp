@@ -9,8 +9,8 @@ namespace provbench {
 
 namespace {
 
-QString openFailureMessage(const QString &path, QSerialPort::SerialPortError err,
-                           const QString &detail)
+QString openFailureMessage(
+    const QString &path, QSerialPort::SerialPortError err, const QString &detail)
 {
     switch (err) {
     case QSerialPort::DeviceNotFoundError:
@@ -54,7 +54,8 @@ Result<void> SerialLink::open()
     // its lock file name meaningful for links such as /tmp/sim/ttySIM0.
     const QFileInfo fi(m_path);
     if (!fi.exists())
-        return fail(Error::Code::NotFound, openFailureMessage(m_path, QSerialPort::DeviceNotFoundError, {}));
+        return fail(Error::Code::NotFound,
+            openFailureMessage(m_path, QSerialPort::DeviceNotFoundError, {}));
     m_port->setPortName(fi.isSymLink() ? fi.canonicalFilePath() : m_path);
     m_port->setBaudRate(m_baudRate);
     m_port->setDataBits(QSerialPort::Data8);
@@ -66,8 +67,9 @@ Result<void> SerialLink::open()
         const auto err = m_port->error();
         const QString detail = m_port->errorString();
         m_port->clearError();
-        return fail(err == QSerialPort::DeviceNotFoundError ? Error::Code::NotFound : Error::Code::Io,
-                    openFailureMessage(m_path, err, detail));
+        return fail(
+            err == QSerialPort::DeviceNotFoundError ? Error::Code::NotFound : Error::Code::Io,
+            openFailureMessage(m_path, err, detail));
     }
     qCDebug(lcTransport) << "opened" << m_path;
     return {};
@@ -90,12 +92,12 @@ Result<void> SerialLink::write(QByteArrayView bytes)
 {
     if (!m_port->isOpen())
         return fail(Error::Code::Io,
-                    QStringLiteral("%1 is not open: reconnect the device and try again.").arg(m_path));
+            QStringLiteral("%1 is not open: reconnect the device and try again.").arg(m_path));
     const qint64 n = m_port->write(bytes.data(), bytes.size());
     if (n != bytes.size())
         return fail(Error::Code::Io,
-                    QStringLiteral("Writing to %1 failed (%2): check the cable and try again.")
-                        .arg(m_path, m_port->errorString()));
+            QStringLiteral("Writing to %1 failed (%2): check the cable and try again.")
+                .arg(m_path, m_port->errorString()));
     return {};
 }
 
@@ -107,8 +109,7 @@ void SerialLink::handleError()
     const QString detail = m_port->errorString();
     qCInfo(lcTransport) << "link error on" << m_path << detail;
     m_port->clearError();
-    Q_EMIT errorOccurred(Error::make(
-        Error::Code::Io,
+    Q_EMIT errorOccurred(Error::make(Error::Code::Io,
         QStringLiteral("The connection to %1 was lost (%2): check the cable or whether the "
                        "device reset, then try again.")
             .arg(m_path, detail)));

@@ -13,8 +13,8 @@ class SerialLink : public Link
 {
     Q_OBJECT
 public:
-    explicit SerialLink(const QString &portPath, qint32 baudRate = 115200,
-                        QObject *parent = nullptr);
+    explicit SerialLink(
+        const QString &portPath, qint32 baudRate = 115200, QObject *parent = nullptr);
     ~SerialLink() override;
 
     Result<void> open() override;

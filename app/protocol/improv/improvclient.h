@@ -23,7 +23,7 @@ struct TraceEntry
     QDateTime time;
     Direction direction = Direction::Note;
     QString summary; // decoded, human readable
-    QString hex;     // raw bytes, secrets shown as <redacted N bytes>
+    QString hex; // raw bytes, secrets shown as <redacted N bytes>
 };
 
 namespace improv {
@@ -41,16 +41,15 @@ class ImprovClient : public QObject
 {
     Q_OBJECT
 public:
-    template<typename T>
-    using Callback = std::function<void(Result<T>)>;
+    template<typename T> using Callback = std::function<void(Result<T>)>;
 
     struct Options
     {
-        std::chrono::milliseconds timeout{3000};      // one attempt of a quick command
-        std::chrono::milliseconds wifiTimeout{30000}; // joining a network takes time
-        std::chrono::milliseconds scanTimeout{15000}; // whole scan, all results
+        std::chrono::milliseconds timeout {3000}; // one attempt of a quick command
+        std::chrono::milliseconds wifiTimeout {30000}; // joining a network takes time
+        std::chrono::milliseconds scanTimeout {15000}; // whole scan, all results
         // After a "provisioned" state answer, how long to wait for the URL result.
-        std::chrono::milliseconds urlGrace{400};
+        std::chrono::milliseconds urlGrace {400};
         int retries = 2;
     };
 
@@ -81,6 +80,9 @@ public:
 
     // Fails the request in flight and every queued one with Error::Code::Cancelled.
     void cancelAll();
+    // Fails the request in flight and every queued one with `error`, e.g. when
+    // the owner learns that the port vanished.
+    void failAllWith(const Error &error) { failAll(error, error); }
     bool isBusy() const { return m_current != nullptr; }
 
     // Last state and error the device reported on its own or in an answer.
@@ -93,6 +95,10 @@ Q_SIGNALS:
 
 private:
     struct Request;
+    std::unique_ptr<Request> makeRequest(
+        Command command, const QList<QByteArray> &strings, QString summary);
+    void requestString(
+        Command command, const QString &summary, const QString &value, Callback<QString> done);
     void enqueue(std::unique_ptr<Request> request);
     void startNext();
     void sendCurrent();
@@ -100,6 +106,7 @@ private:
     void handleBytes(const QByteArray &bytes);
     void handlePacket(const Packet &packet);
     void handleTimeout();
+    void failAll(const Error &current, const Error &queued);
     void trace(TraceEntry::Direction dir, const QString &summary, const QString &hex = {});
 
     QPointer<Link> m_link;
@@ -114,7 +121,8 @@ private:
 
 // Hex dump for a trace with the byte ranges in `secrets` (offset, length) shown
 // as "<redacted N bytes>".
-QString redactedHex(QByteArrayView bytes, const QList<std::pair<qsizetype, qsizetype>> &secrets = {});
+QString redactedHex(
+    QByteArrayView bytes, const QList<std::pair<qsizetype, qsizetype>> &secrets = {});
 
 } // namespace improv
 } // namespace provbench
