@@ -73,7 +73,6 @@ int demoCommand(const QStringList &args)
                        "in three with a wrong password, to show a failure), then prints what "
                        "happened."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("demo"), QStringLiteral("The command name."));
     QCommandLineOption count(QStringLiteral("count"), QStringLiteral("Number of devices (1-32)."),
         QStringLiteral("N"), QStringLiteral("3"));
     QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print the outcome as JSON."));
@@ -86,6 +85,10 @@ int demoCommand(const QStringList &args)
         out() << parser.helpText();
         return ExitOk;
     }
+    if (!parser.positionalArguments().isEmpty())
+        return reportError(Error::make(Error::Code::InvalidArgument,
+            QStringLiteral("Unexpected argument '%1'. Run 'provbench-cli demo --help'.")
+                .arg(parser.positionalArguments().first())));
     bool ok = false;
     const int n = parser.value(count).toInt(&ok);
     if (!ok || n < 1 || n > 32)

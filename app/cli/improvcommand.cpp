@@ -100,7 +100,6 @@ int improvCommand(const QStringList &args)
                        "  hostname  read it, or set it with --value\n"
                        "  name      read the device name, or set it with --value"));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("improv"), QStringLiteral("The command name."));
     parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("What to do."));
     QCommandLineOption port(
         QStringLiteral("port"), QStringLiteral("Serial port path or name."), QStringLiteral("P"));
@@ -135,10 +134,11 @@ int improvCommand(const QStringList &args)
         return ExitOk;
     }
     const QStringList pos = parser.positionalArguments();
-    if (pos.size() != 2 || !kActions.contains(pos[1]))
+    // parse() takes args[0] ("improv") as the program name.
+    if (pos.size() != 1 || !kActions.contains(pos[0]))
         return usage(
             QStringLiteral("Name one action: %1.").arg(kActions.join(QStringLiteral(", "))));
-    const QString action = pos[1];
+    const QString action = pos[0];
     if (!parser.isSet(port))
         return usage(QStringLiteral("--port is required."));
 

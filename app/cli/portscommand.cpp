@@ -43,7 +43,6 @@ int portsCommand(const QStringList &args)
         QStringLiteral("List serial ports with their USB identity. Ptys and socat links are not "
                        "listed by the system: name them with --add or --watch-dir."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("ports"), QStringLiteral("The command name."));
     QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
     QCommandLineOption watch(QStringLiteral("watch"),
         QStringLiteral("Keep running and print ports as they come and go."));
@@ -59,6 +58,10 @@ int portsCommand(const QStringList &args)
         out() << parser.helpText();
         return ExitOk;
     }
+    if (!parser.positionalArguments().isEmpty())
+        return reportError(Error::make(Error::Code::InvalidArgument,
+            QStringLiteral("Unexpected argument '%1'. Run 'provbench-cli ports --help'.")
+                .arg(parser.positionalArguments().first())));
 
     SerialDiscovery discovery;
     for (const QString &p : parser.values(add))
