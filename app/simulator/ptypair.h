@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <memory>
+
 namespace provbench::sim {
 
 // A pseudo-terminal pair in raw mode. The simulator reads and writes the master
@@ -21,6 +23,9 @@ public:
     int masterFd() const { return m_master; }
     QString slavePath() const { return m_slavePath; }
     QString linkPath() const { return m_linkPath; }
+    // Bytes written to the master that no client has read yet (0 on error).
+    // Lets a caller let the line drain before it "pulls the cable".
+    qsizetype unreadByClient() const;
 
 private:
     PtyPair() = default;

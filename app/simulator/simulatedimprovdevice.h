@@ -3,8 +3,12 @@
 #include "app/protocol/improv/improvcodec.h"
 #include "app/simulator/simconfig.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QRandomGenerator>
+
+#include <functional>
+#include <memory>
 
 class QSocketNotifier;
 class QTimer;
@@ -51,13 +55,31 @@ Q_SIGNALS:
     void unplugged();
 
 private:
+    // An answer step due at a point in time. Steps run strictly in the order
+    // they were scheduled, so answers keep the order of the commands.
+    struct Pending
+    {
+        qint64 due = 0;
+        std::function<void()> action;
+    };
+
     void onReadable();
     void handleCommand(const improv::Rpc &rpc);
+    void handleWifi(const improv::Rpc &rpc);
+    void handleGetSet(const improv::Rpc &rpc);
+    void finishConnect(const QByteArray &ssid, const QByteArray &password);
     void sendPacket(const QByteArray &packet);
     void sendLater(const QByteArray &packet, int extraDelayMs = 0);
+    void sendResult(quint8 command, const QList<QByteArray> &strings);
+    void sendState();
+    void schedule(int delayMs, std::function<void()> action);
+    void runDue();
     void writeRaw(QByteArray bytes);
     void setState(improv::State state);
     void emitLogLine();
+    void logLine(char level, const char *tag, const QString &text);
+    void checkDrained();
+    QByteArray url() const;
 
     SimDeviceConfig m_config;
     std::unique_ptr<PtyPair> m_pty;
@@ -68,6 +90,13 @@ private:
     QString m_connectedSsid;
     qint64 m_bytesSent = 0;
     QRandomGenerator m_rng;
+    QString m_portPath;
+    QTimer *m_queueTimer = nullptr;
+    QList<Pending> m_queue;
+    QElapsedTimer m_clock;
+    quint64 m_connectGeneration = 0; // a newer Wi-Fi command or a reset cancels a join
+    bool m_draining = false; // disconnect-at fired: waiting for the client to read
+    QElapsedTimer m_drainClock;
 };
 
 } // namespace provbench::sim
