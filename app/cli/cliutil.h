@@ -14,8 +14,8 @@ namespace provbench::cli {
 // Exit codes shared by every command; documented in `provbench-cli --help`.
 enum ExitCode : int {
     ExitOk = 0,
-    ExitFailed = 1, // the device or operation failed; the message says why
-    ExitUsage = 2, // bad command line
+    ExitFailed = 1,   // the device or operation failed; the message says why
+    ExitUsage = 2,    // bad command line
     ExitNoDevice = 3, // port missing or could not be opened
 };
 

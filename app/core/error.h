@@ -13,13 +13,13 @@ struct Error
 {
     enum class Code {
         InvalidArgument, // the caller passed something unusable (bad SSID length, ...)
-        Io, // the link failed: port vanished, write failed
-        Timeout, // the device did not answer in time
-        Protocol, // the device answered with something we cannot parse
-        Device, // the device answered with an explicit error
-        Cancelled, // the user or caller stopped the operation
-        Unsupported, // the device does not implement the operation
-        NotFound, // a port, file or device that does not exist
+        Io,              // the link failed: port vanished, write failed
+        Timeout,         // the device did not answer in time
+        Protocol,        // the device answered with something we cannot parse
+        Device,          // the device answered with an explicit error
+        Cancelled,       // the user or caller stopped the operation
+        Unsupported,     // the device does not implement the operation
+        NotFound,        // a port, file or device that does not exist
     };
 
     Code code = Code::InvalidArgument;

@@ -28,8 +28,8 @@ struct DeviceRecord
 
     OnboardingState state = OnboardingState::Discovered;
     QString failureReason; // set while state == Failed
-    QString activity; // what is running now, empty when idle
-    int progress = -1; // 0..100 while an operation runs, -1 otherwise
+    QString activity;      // what is running now, empty when idle
+    int progress = -1;     // 0..100 while an operation runs, -1 otherwise
     QDateTime firstSeen;
     QDateTime lastChange;
 

@@ -65,7 +65,7 @@ private:
     void appendTrace(const TraceEntry &entry);
     void failOperation(const QString &operation, const Error &error, bool writeInFlight = false);
     void setStringValue(bool hostname, const QString &value);
-    void dropLink(); // from the event loop, after the link closed itself
+    void dropLink();    // from the event loop, after the link closed itself
     void dropLinkNow(); // the port is gone
 
     DeviceRecord m_record;

@@ -9,11 +9,11 @@ namespace provbench {
 //   Discovered -> Identified -> Provisioning -> Provisioned
 //   any -> Failed (with a reason); Failed -> Provisioning on a retry.
 enum class OnboardingState {
-    Discovered, // a port is there; nothing known about the device yet
-    Identified, // the device answered: we know what it is and what it speaks
+    Discovered,   // a port is there; nothing known about the device yet
+    Identified,   // the device answered: we know what it is and what it speaks
     Provisioning, // credentials are being written
-    Provisioned, // written and verified by reading the device's state back
-    Failed, // the last operation failed; the record carries why
+    Provisioned,  // written and verified by reading the device's state back
+    Failed,       // the last operation failed; the record carries why
 };
 
 QString onboardingStateName(OnboardingState state);

@@ -22,11 +22,11 @@ struct SimNetwork
 //   "bad-checksum=2,drop=3,disconnect-at=120,no-answer=1,garbage=1"
 struct SimFaults
 {
-    int badChecksum = 0;         // corrupt the checksum of the next N packets sent
-    int dropBytes = 0;           // drop one byte from each of the next N packets sent
+    int badChecksum = 0;          // corrupt the checksum of the next N packets sent
+    int dropBytes = 0;            // drop one byte from each of the next N packets sent
     qint64 disconnectAtByte = -1; // after sending this many bytes in total, unplug
-    int noAnswer = 0;            // ignore the next N commands entirely
-    int garbage = 0;             // prefix the next N packets with random binary junk
+    int noAnswer = 0;             // ignore the next N commands entirely
+    int garbage = 0;              // prefix the next N packets with random binary junk
 
     bool operator==(const SimFaults &) const = default;
 };
@@ -48,12 +48,12 @@ struct SimDeviceConfig
     bool fourStringInfo = false; // older firmware: device info without OS strings
     bool legacyFirmware = false; // answers commands 05-07 with "unknown RPC" (error 02)
     QList<SimNetwork> networks;
-    int latencyMs = 30;      // delay before each answer
-    int connectMs = 1200;    // time to "join" a network
-    bool logNoise = true;    // print ESPHome-like log lines between packets
+    int latencyMs = 30;          // delay before each answer
+    int connectMs = 1200;        // time to "join" a network
+    bool logNoise = true;        // print ESPHome-like log lines between packets
     bool trailingNewline = true; // send '\n' after each packet, as many firmwares do
     SimFaults faults;
-    quint32 seed = 1;        // drives RSSI jitter and noise, for reproducible runs
+    quint32 seed = 1; // drives RSSI jitter and noise, for reproducible runs
 };
 
 // A distinct, plausible identity per index (chip, firmware, name) sharing the

@@ -95,7 +95,7 @@ private:
     QList<Pending> m_queue;
     QElapsedTimer m_clock;
     quint64 m_connectGeneration = 0; // a newer Wi-Fi command or a reset cancels a join
-    bool m_draining = false; // disconnect-at fired: waiting for the client to read
+    bool m_draining = false;         // disconnect-at fired: waiting for the client to read
     QElapsedTimer m_drainClock;
 };
 

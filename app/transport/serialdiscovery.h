@@ -24,8 +24,8 @@ class SerialDiscovery : public QObject
 public:
     struct Options
     {
-        int pollIntervalMs = 700; // system ports when udev is unavailable
-        int watchedIntervalMs = 250; // user-added paths and folders
+        int pollIntervalMs = 700;       // system ports when udev is unavailable
+        int watchedIntervalMs = 250;    // user-added paths and folders
         bool includeSystemPorts = true; // tests turn this off to see only their ptys
     };
 

@@ -23,7 +23,7 @@ struct TraceEntry
     QDateTime time;
     Direction direction = Direction::Note;
     QString summary; // decoded, human readable
-    QString hex; // raw bytes, secrets shown as <redacted N bytes>
+    QString hex;     // raw bytes, secrets shown as <redacted N bytes>
 };
 
 namespace improv {
@@ -45,7 +45,7 @@ public:
 
     struct Options
     {
-        std::chrono::milliseconds timeout {3000}; // one attempt of a quick command
+        std::chrono::milliseconds timeout {3000};      // one attempt of a quick command
         std::chrono::milliseconds wifiTimeout {30000}; // joining a network takes time
         std::chrono::milliseconds scanTimeout {15000}; // whole scan, all results
         // After a "provisioned" state answer, how long to wait for the URL result.

@@ -99,10 +99,10 @@ Result<QByteArray> encodePacket(PacketType type, QByteArrayView data)
 {
     if (data.size() > kMaxData)
         return fail(Error::Code::InvalidArgument,
-                    QStringLiteral("An Improv packet carries at most %1 bytes of data, this one "
-                                   "needs %2: shorten the values sent.")
-                        .arg(kMaxData)
-                        .arg(data.size()));
+            QStringLiteral("An Improv packet carries at most %1 bytes of data, this one "
+                           "needs %2: shorten the values sent.")
+                .arg(kMaxData)
+                .arg(data.size()));
     QByteArray out;
     out.reserve(kHeaderSize + data.size() + 1);
     out.append(magicView());
@@ -120,17 +120,17 @@ Result<QByteArray> encodeRpc(const Rpc &rpc)
     for (const QByteArray &s : rpc.strings) {
         if (s.size() > kMaxData)
             return fail(Error::Code::InvalidArgument,
-                        QStringLiteral("A value of %1 bytes does not fit an Improv string (at most "
-                                       "255 bytes): shorten it.")
-                            .arg(s.size()));
+                QStringLiteral("A value of %1 bytes does not fit an Improv string (at most "
+                               "255 bytes): shorten it.")
+                    .arg(s.size()));
         body.append(char(s.size()));
         body.append(s);
     }
     if (body.size() > kMaxData - 2)
         return fail(Error::Code::InvalidArgument,
-                    QStringLiteral("The values together take %1 bytes; an Improv command carries at "
-                                   "most 253: shorten the SSID or password.")
-                        .arg(body.size()));
+            QStringLiteral("The values together take %1 bytes; an Improv command carries at "
+                           "most 253: shorten the SSID or password.")
+                .arg(body.size()));
     QByteArray out;
     out.append(char(rpc.command));
     out.append(char(body.size()));
@@ -140,7 +140,7 @@ Result<QByteArray> encodeRpc(const Rpc &rpc)
 
 Result<QByteArray> encodeCommand(Command command, const QList<QByteArray> &strings)
 {
-    auto rpc = encodeRpc(Rpc{quint8(command), strings});
+    auto rpc = encodeRpc(Rpc {quint8(command), strings});
     if (!rpc)
         return std::unexpected(rpc.error());
     return encodePacket(PacketType::RpcCommand, *rpc);
@@ -148,7 +148,7 @@ Result<QByteArray> encodeCommand(Command command, const QList<QByteArray> &strin
 
 Result<QByteArray> encodeResult(quint8 command, const QList<QByteArray> &strings)
 {
-    auto rpc = encodeRpc(Rpc{command, strings});
+    auto rpc = encodeRpc(Rpc {command, strings});
     if (!rpc)
         return std::unexpected(rpc.error());
     return encodePacket(PacketType::RpcResult, *rpc);
@@ -170,16 +170,16 @@ Result<Rpc> decodeRpc(QByteArrayView data)
 {
     if (data.size() < 2)
         return fail(Error::Code::Protocol,
-                    QStringLiteral("The device sent an RPC of %1 bytes; at least 2 are needed.")
-                        .arg(data.size()));
+            QStringLiteral("The device sent an RPC of %1 bytes; at least 2 are needed.")
+                .arg(data.size()));
     Rpc rpc;
     rpc.command = quint8(data[0]);
     const qsizetype declared = quint8(data[1]);
     if (declared > data.size() - 2)
         return fail(Error::Code::Protocol,
-                    QStringLiteral("The device's RPC declares %1 bytes of data but carries %2.")
-                        .arg(declared)
-                        .arg(data.size() - 2));
+            QStringLiteral("The device's RPC declares %1 bytes of data but carries %2.")
+                .arg(declared)
+                .arg(data.size() - 2));
     qsizetype pos = 2;
     const qsizetype end = 2 + declared;
     while (pos < end) {
@@ -187,10 +187,10 @@ Result<Rpc> decodeRpc(QByteArrayView data)
         ++pos;
         if (len > end - pos)
             return fail(Error::Code::Protocol,
-                        QStringLiteral("A string in the device's RPC claims %1 bytes but only %2 "
-                                       "remain.")
-                            .arg(len)
-                            .arg(end - pos));
+                QStringLiteral("A string in the device's RPC claims %1 bytes but only %2 "
+                               "remain.")
+                    .arg(len)
+                    .arg(end - pos));
         rpc.strings.append(data.sliced(pos, len).toByteArray());
         pos += len;
     }
@@ -201,9 +201,9 @@ Result<DeviceInfo> decodeDeviceInfo(const Rpc &rpc)
 {
     if (rpc.strings.size() < 4)
         return fail(Error::Code::Protocol,
-                    QStringLiteral("The device info answer has %1 strings; Improv devices send 4 "
-                                   "or 6.")
-                        .arg(rpc.strings.size()));
+            QStringLiteral("The device info answer has %1 strings; Improv devices send 4 "
+                           "or 6.")
+                .arg(rpc.strings.size()));
     DeviceInfo info;
     info.firmwareName = decodeText(rpc.strings[0]);
     info.firmwareVersion = decodeText(rpc.strings[1]);
@@ -219,21 +219,21 @@ Result<DeviceInfo> decodeDeviceInfo(const Rpc &rpc)
 Result<std::optional<WifiNetwork>> decodeScanEntry(const Rpc &rpc)
 {
     if (rpc.strings.isEmpty())
-        return std::optional<WifiNetwork>{};
+        return std::optional<WifiNetwork> {};
     if (rpc.strings.size() < 3)
         return fail(Error::Code::Protocol,
-                    QStringLiteral("A Wi-Fi scan result has %1 strings; 3 are expected (SSID, "
-                                   "RSSI, secured).")
-                        .arg(rpc.strings.size()));
+            QStringLiteral("A Wi-Fi scan result has %1 strings; 3 are expected (SSID, "
+                           "RSSI, secured).")
+                .arg(rpc.strings.size()));
     WifiNetwork net;
     net.ssid = decodeText(rpc.strings[0]);
     bool ok = false;
     net.rssi = rpc.strings[1].trimmed().toInt(&ok);
     if (!ok)
         return fail(Error::Code::Protocol,
-                    QStringLiteral("The device reported RSSI \"%1\" for \"%2\", which is not a "
-                                   "number.")
-                        .arg(decodeText(rpc.strings[1]), net.ssid));
+            QStringLiteral("The device reported RSSI \"%1\" for \"%2\", which is not a "
+                           "number.")
+                .arg(decodeText(rpc.strings[1]), net.ssid));
     net.secured = rpc.strings[2].compare("YES", Qt::CaseInsensitive) == 0;
     return std::optional<WifiNetwork>(net);
 }
@@ -243,14 +243,14 @@ Result<NetworkState> decodeNetworkState(const Rpc &rpc)
     NetworkState st;
     if (rpc.strings.isEmpty())
         return fail(Error::Code::Protocol,
-                    QStringLiteral("The network state answer is empty; the first string should "
-                                   "hold the connection flags."));
+            QStringLiteral("The network state answer is empty; the first string should "
+                           "hold the connection flags."));
     bool ok = false;
     st.flags = rpc.strings[0].trimmed().toUInt(&ok, 10);
     if (!ok)
         return fail(Error::Code::Protocol,
-                    QStringLiteral("The network state flags \"%1\" are not a decimal number.")
-                        .arg(decodeText(rpc.strings[0])));
+            QStringLiteral("The network state flags \"%1\" are not a decimal number.")
+                .arg(decodeText(rpc.strings[0])));
     for (qsizetype i = 1; i < rpc.strings.size(); ++i)
         st.urls.append(decodeText(rpc.strings[i]));
     return st;
@@ -266,12 +266,12 @@ void StreamParser::emitNoise(QByteArrayView bytes, QList<Event> &out)
     for (char c : bytes) {
         if (c == '\n' || c == '\r') {
             if (!m_noise.isEmpty())
-                out.append(Event{Event::Kind::Noise, {}, std::exchange(m_noise, {})});
+                out.append(Event {Event::Kind::Noise, {}, std::exchange(m_noise, {})});
             continue;
         }
         m_noise.append(c);
         if (m_noise.size() >= kMaxLine)
-            out.append(Event{Event::Kind::Noise, {}, std::exchange(m_noise, {})});
+            out.append(Event {Event::Kind::Noise, {}, std::exchange(m_noise, {})});
     }
 }
 
@@ -299,10 +299,10 @@ QList<StreamParser::Event> StreamParser::feed(QByteArrayView bytes)
 
         // A packet begins here: whatever log line was in progress has ended.
         if (!m_noise.isEmpty())
-            out.append(Event{Event::Kind::Noise, {}, std::exchange(m_noise, {})});
+            out.append(Event {Event::Kind::Noise, {}, std::exchange(m_noise, {})});
 
         if (quint8(m_buffer[kMagicSize]) != kVersion) {
-            out.append(Event{Event::Kind::BadVersion, {}, m_buffer.first(kHeaderSize)});
+            out.append(Event {Event::Kind::BadVersion, {}, m_buffer.first(kHeaderSize)});
             m_buffer.remove(0, 1);
             continue;
         }
@@ -313,14 +313,14 @@ QList<StreamParser::Event> StreamParser::feed(QByteArrayView bytes)
 
         const QByteArrayView candidate = QByteArrayView(m_buffer).first(total);
         if (checksum(candidate.first(total - 1)) != quint8(candidate[total - 1])) {
-            out.append(Event{Event::Kind::BadChecksum, {}, candidate.toByteArray()});
+            out.append(Event {Event::Kind::BadChecksum, {}, candidate.toByteArray()});
             m_buffer.remove(0, 1);
             continue;
         }
         Packet p;
         p.type = PacketType(quint8(m_buffer[kMagicSize + 1]));
         p.data = m_buffer.sliced(kHeaderSize, length);
-        out.append(Event{Event::Kind::Packet, std::move(p), {}});
+        out.append(Event {Event::Kind::Packet, std::move(p), {}});
         m_buffer.remove(0, total);
     }
 }
@@ -331,7 +331,7 @@ QList<StreamParser::Event> StreamParser::flush()
     emitNoise(m_buffer, out);
     m_buffer.clear();
     if (!m_noise.isEmpty())
-        out.append(Event{Event::Kind::Noise, {}, std::exchange(m_noise, {})});
+        out.append(Event {Event::Kind::Noise, {}, std::exchange(m_noise, {})});
     return out;
 }
 

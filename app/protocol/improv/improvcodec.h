@@ -10,7 +10,7 @@
 #include <optional>
 
 // Improv Wi-Fi over serial: a pure codec. No I/O, no timers, no Qt objects; the
-// session (ImprovClient) and the simulated device (ImprovDeviceLogic) both sit
+// session (ImprovClient) and the simulated device (sim::SimulatedImprovDevice) sit
 // on top of it. Wire layout (see docs/protocols/improv.md):
 //
 //   "IMPROV" | version 0x01 | type | length | data[length] | checksum
@@ -131,6 +131,7 @@ QByteArray encodeError(ErrorCode code);
 // --- decoding -----------------------------------------------------------
 
 // Parses the nested RPC layout of an RpcCommand or RpcResult packet's data.
+// Bytes after the declared RPC length are ignored, for forward compatibility.
 Result<Rpc> decodeRpc(QByteArrayView data);
 // Reads an RpcResult of a device-info command: 4 strings (older firmware)
 // or 6 (with OS name and version). More strings are tolerated and ignored.
