@@ -140,7 +140,7 @@ Result<QByteArray> encodeRpc(const Rpc &rpc)
 
 Result<QByteArray> encodeCommand(Command command, const QList<QByteArray> &strings)
 {
-    auto rpc = encodeRpc(Rpc {quint8(command), strings});
+    auto rpc = encodeRpc(Rpc{quint8(command), strings});
     if (!rpc)
         return std::unexpected(rpc.error());
     return encodePacket(PacketType::RpcCommand, *rpc);
@@ -148,7 +148,7 @@ Result<QByteArray> encodeCommand(Command command, const QList<QByteArray> &strin
 
 Result<QByteArray> encodeResult(quint8 command, const QList<QByteArray> &strings)
 {
-    auto rpc = encodeRpc(Rpc {command, strings});
+    auto rpc = encodeRpc(Rpc{command, strings});
     if (!rpc)
         return std::unexpected(rpc.error());
     return encodePacket(PacketType::RpcResult, *rpc);
@@ -219,7 +219,7 @@ Result<DeviceInfo> decodeDeviceInfo(const Rpc &rpc)
 Result<std::optional<WifiNetwork>> decodeScanEntry(const Rpc &rpc)
 {
     if (rpc.strings.isEmpty())
-        return std::optional<WifiNetwork> {};
+        return std::optional<WifiNetwork>{};
     if (rpc.strings.size() < 3)
         return fail(Error::Code::Protocol,
             QStringLiteral("A Wi-Fi scan result has %1 strings; 3 are expected (SSID, "
@@ -266,12 +266,12 @@ void StreamParser::emitNoise(QByteArrayView bytes, QList<Event> &out)
     for (char c : bytes) {
         if (c == '\n' || c == '\r') {
             if (!m_noise.isEmpty())
-                out.append(Event {Event::Kind::Noise, {}, std::exchange(m_noise, {})});
+                out.append(Event{Event::Kind::Noise, {}, std::exchange(m_noise, {})});
             continue;
         }
         m_noise.append(c);
         if (m_noise.size() >= kMaxLine)
-            out.append(Event {Event::Kind::Noise, {}, std::exchange(m_noise, {})});
+            out.append(Event{Event::Kind::Noise, {}, std::exchange(m_noise, {})});
     }
 }
 
@@ -297,13 +297,15 @@ QList<StreamParser::Event> StreamParser::feed(QByteArrayView bytes)
         if (m_buffer.size() < kHeaderSize)
             return out; // wait for the rest of the header
 
-        // A packet begins here: whatever log line was in progress has ended.
-        if (!m_noise.isEmpty())
-            out.append(Event {Event::Kind::Noise, {}, std::exchange(m_noise, {})});
-
-        if (quint8(m_buffer[kMagicSize]) != kVersion) {
-            out.append(Event {Event::Kind::BadVersion, {}, m_buffer.first(kHeaderSize)});
+        // Not a packet after all (e.g. "IMPROV" inside a log line): report it,
+        // then give its first byte back to the log text and rescan from the next.
+        auto reject = [&](Event::Kind kind, QByteArray candidate) {
+            out.append(Event{kind, {}, std::move(candidate)});
+            emitNoise(QByteArrayView(m_buffer).first(1), out);
             m_buffer.remove(0, 1);
+        };
+        if (quint8(m_buffer[kMagicSize]) != kVersion) {
+            reject(Event::Kind::BadVersion, m_buffer.first(kHeaderSize));
             continue;
         }
         const qsizetype length = quint8(m_buffer[kMagicSize + 2]);
@@ -313,14 +315,16 @@ QList<StreamParser::Event> StreamParser::feed(QByteArrayView bytes)
 
         const QByteArrayView candidate = QByteArrayView(m_buffer).first(total);
         if (checksum(candidate.first(total - 1)) != quint8(candidate[total - 1])) {
-            out.append(Event {Event::Kind::BadChecksum, {}, candidate.toByteArray()});
-            m_buffer.remove(0, 1);
+            reject(Event::Kind::BadChecksum, candidate.toByteArray());
             continue;
         }
+        // A packet begins here: whatever log line was in progress has ended.
+        if (!m_noise.isEmpty())
+            out.append(Event{Event::Kind::Noise, {}, std::exchange(m_noise, {})});
         Packet p;
         p.type = PacketType(quint8(m_buffer[kMagicSize + 1]));
         p.data = m_buffer.sliced(kHeaderSize, length);
-        out.append(Event {Event::Kind::Packet, std::move(p), {}});
+        out.append(Event{Event::Kind::Packet, std::move(p), {}});
         m_buffer.remove(0, total);
     }
 }
@@ -331,7 +335,7 @@ QList<StreamParser::Event> StreamParser::flush()
     emitNoise(m_buffer, out);
     m_buffer.clear();
     if (!m_noise.isEmpty())
-        out.append(Event {Event::Kind::Noise, {}, std::exchange(m_noise, {})});
+        out.append(Event{Event::Kind::Noise, {}, std::exchange(m_noise, {})});
     return out;
 }
 
@@ -370,6 +374,10 @@ QString errorMessage(ErrorCode code, Command command, const QString &subject)
         return QStringLiteral("The device has not authorized this request: press the button on "
                               "the device (or power-cycle it) and try again.");
     case ErrorCode::BadHostname:
+        if (subject.isEmpty())
+            return QStringLiteral("The device reported a bad hostname: set a hostname of 1-63 "
+                                  "letters, digits and hyphens, not starting or ending with a "
+                                  "hyphen.");
         return QStringLiteral("The device refused the hostname \"%1\": use 1-63 letters, digits "
                               "and hyphens, not starting or ending with a hyphen.")
             .arg(subject);
