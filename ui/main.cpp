@@ -1,0 +1,71 @@
+// The provbench executable: parses the command line, composes the engine
+// (Workbench) and shows the main window. All user-facing dialogs about start-up
+// problems are raised here, never by the engine.
+
+#include "ui/mainwindow.h"
+#include "ui/workbench.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QMessageBox>
+
+#include <cstdio>
+
+using namespace provbench;
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("ProvBench"));
+    QApplication::setApplicationName(QStringLiteral("ProvBench"));
+    QApplication::setApplicationVersion(QStringLiteral(PROVBENCH_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("provbench"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/provbench.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Workbench for commissioning IoT devices by hand."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption demoOption(QStringLiteral("demo"),
+        QApplication::translate("main", "Run with simulated devices behind ptys."));
+    const QCommandLineOption demoCountOption(QStringLiteral("demo-count"),
+        QApplication::translate("main", "Number of simulated devices in demo mode (default 3)."),
+        QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption portOption(QStringLiteral("port"),
+        QApplication::translate("main",
+            "Also watch this port path (a pty or socat link); "
+            "repeatable."),
+        QStringLiteral("PATH"));
+    const QCommandLineOption watchDirOption(QStringLiteral("watch-dir"),
+        QApplication::translate("main", "Treat every entry of this folder as a serial port."),
+        QStringLiteral("DIR"));
+    parser.addOptions({demoOption, demoCountOption, portOption, watchDirOption});
+    parser.process(app);
+
+    Workbench::Options options;
+    options.ports = parser.values(portOption);
+    options.watchDirs = parser.values(watchDirOption);
+    if (parser.isSet(demoOption)) {
+        bool ok = false;
+        options.demoCount = parser.value(demoCountOption).toInt(&ok);
+        if (!ok || options.demoCount < 1 || options.demoCount > 32) {
+            fprintf(stderr, "%s\n",
+                qPrintable(
+                    QApplication::translate("main", "--demo-count takes a number from 1 to 32.")));
+            return 2;
+        }
+    }
+
+    Workbench workbench;
+    const Result<void> started = workbench.start(options);
+
+    MainWindow window(&workbench);
+    window.show();
+    if (!started) {
+        QMessageBox::warning(&window, QApplication::translate("main", "Demo mode unavailable"),
+            started.error().message);
+    }
+    return app.exec();
+}

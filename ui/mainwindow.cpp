@@ -1,0 +1,221 @@
+#include "ui/mainwindow.h"
+
+#include "app/onboarding/deviceregistry.h"
+#include "app/transport/serialdiscovery.h"
+#include "ui/devicedetailpanel.h"
+#include "ui/devicespanel.h"
+#include "ui/tracepanel.h"
+#include "ui/workbench.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScreen>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+namespace provbench {
+
+namespace {
+const QString kGeometry = QStringLiteral("mainWindow/geometry");
+const QString kState = QStringLiteral("mainWindow/state");
+const QString kVertical = QStringLiteral("mainWindow/verticalSplitter");
+const QString kHorizontal = QStringLiteral("mainWindow/horizontalSplitter");
+const QString kDeviceColumns = QStringLiteral("mainWindow/deviceColumns");
+const QString kTraceColumns = QStringLiteral("mainWindow/traceColumns");
+} // namespace
+
+MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
+    : QMainWindow(parent),
+      m_workbench(workbench),
+      m_devices(new DevicesPanel(workbench->registry(), this)),
+      m_detail(new DeviceDetailPanel(this)),
+      m_trace(new TracePanel(this)),
+      m_vertical(new QSplitter(Qt::Vertical, this)),
+      m_horizontal(new QSplitter(Qt::Horizontal, m_vertical)),
+      m_counts(new QLabel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("ProvBench"));
+
+    m_devices->setParent(m_horizontal);
+    m_detail->setParent(m_horizontal);
+    m_horizontal->addWidget(m_devices);
+    m_horizontal->addWidget(m_detail);
+    m_horizontal->setObjectName(QStringLiteral("horizontalSplitter"));
+    m_horizontal->setChildrenCollapsible(false);
+    m_vertical->addWidget(m_horizontal);
+    m_vertical->addWidget(m_trace);
+    m_vertical->setObjectName(QStringLiteral("verticalSplitter"));
+    m_vertical->setChildrenCollapsible(false);
+    m_devices->setObjectName(QStringLiteral("devicesPanel"));
+    m_detail->setObjectName(QStringLiteral("detailPanel"));
+    m_trace->setObjectName(QStringLiteral("tracePanel"));
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    if (workbench->isDemo()) {
+        auto *banner = new QLabel(
+            tr("<b>Demo mode:</b> %1 simulated devices in %2. Wi-Fi \u2018ProvBench-Lab\u2019 "
+               "password \u2018correct-horse-42\u2019")
+                .arg(workbench->demoCount())
+                .arg(workbench->demoDirectory().toHtmlEscaped()),
+            central);
+        banner->setObjectName(QStringLiteral("demoBanner"));
+        banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        banner->setWordWrap(true);
+        banner->setStyleSheet(
+            QStringLiteral("QLabel { background: #eff6ff; color: #1e3a8a;"
+                           " border-bottom: 1px solid #bfdbfe; padding: 6px 10px; }"));
+        layout->addWidget(banner);
+    }
+    layout->addWidget(m_vertical, 1);
+    setCentralWidget(central);
+
+    m_counts->setObjectName(QStringLiteral("stateCounts"));
+    statusBar()->addPermanentWidget(m_counts);
+
+    buildMenus();
+
+    connect(m_devices, &DevicesPanel::currentDeviceChanged, this, &MainWindow::showDevice);
+    if (DeviceRegistry *registry = workbench->registry()) {
+        for (auto signal : {&DeviceRegistry::deviceAdded, &DeviceRegistry::deviceRemoved,
+                 &DeviceRegistry::deviceChanged})
+            connect(registry, signal, this, &MainWindow::updateStatus);
+    }
+
+    resetLayout();
+    restoreSettings();
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *addPort = file->addAction(tr("&Add Port Path\u2026"));
+    addPort->setObjectName(QStringLiteral("addPortAction"));
+    connect(addPort, &QAction::triggered, this, &MainWindow::addPortPath);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *reset = view->addAction(tr("&Reset Layout"));
+    connect(reset, &QAction::triggered, this, &MainWindow::resetLayout);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About ProvBench"));
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About ProvBench"),
+            tr("<h3>ProvBench %1</h3><p>A workbench for commissioning IoT devices by hand: "
+               "find them on USB serial, identify them and write their Wi-Fi credentials "
+               "over Improv Wi-Fi.</p><p>Run with <tt>--demo</tt> to try it with simulated "
+               "devices.</p>")
+                .arg(QApplication::applicationVersion()));
+    });
+    QAction *aboutQt = help->addAction(tr("About &Qt"));
+    connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::showDevice(const QString &id)
+{
+    DeviceRegistry *registry = m_workbench->registry();
+    DeviceSession *session = registry && !id.isEmpty() ? registry->find(id) : nullptr;
+    m_detail->setSession(session);
+    m_trace->setSession(session);
+}
+
+void MainWindow::updateStatus()
+{
+    const DeviceRegistry *registry = m_workbench->registry();
+    const int total = registry ? registry->count() : 0;
+    if (total == 0) {
+        m_counts->setText(tr("No devices yet: plug one in, or add a port path (File menu)."));
+        return;
+    }
+    QMap<OnboardingState, int> counts;
+    int absent = 0;
+    for (int row = 0; row < total; ++row) {
+        const DeviceRecord &r = registry->at(row)->record();
+        ++counts[r.state];
+        if (!r.present)
+            ++absent;
+    }
+    QStringList parts;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        parts << tr("%1 %2").arg(it.value()).arg(onboardingStateName(it.key()));
+    if (absent > 0)
+        parts << tr("%1 unplugged").arg(absent);
+    m_counts->setText(tr("%1 devices: %2").arg(total).arg(parts.join(QStringLiteral(" \u00b7 "))));
+}
+
+void MainWindow::addPortPath()
+{
+    bool ok = false;
+    const QString path = QInputDialog::getText(this, tr("Add Port Path"),
+        tr("Path of a serial port that is not listed on its own, such as a pty or a socat "
+           "link (for example /tmp/ttyV0):"),
+        QLineEdit::Normal, QString(), &ok)
+                             .trimmed();
+    if (!ok || path.isEmpty())
+        return;
+    m_workbench->discovery()->addWatchedPath(path);
+    if (QFileInfo::exists(path))
+        statusBar()->showMessage(tr("Added %1.").arg(path), 5000);
+    else
+        statusBar()->showMessage(
+            tr("%1 does not exist yet; it will appear in the list as soon as it does.").arg(path),
+            8000);
+}
+
+void MainWindow::resetLayout()
+{
+    resize(1280, 820);
+    m_horizontal->setSizes({760, 520});
+    m_vertical->setSizes({580, 230});
+    m_vertical->setStretchFactor(0, 1);
+    m_vertical->setStretchFactor(1, 0);
+    m_devices->resetLayout();
+    m_trace->resetLayout();
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(kGeometry, saveGeometry());
+    settings.setValue(kState, saveState());
+    settings.setValue(kVertical, m_vertical->saveState());
+    settings.setValue(kHorizontal, m_horizontal->saveState());
+    settings.setValue(kDeviceColumns, m_devices->saveHeaderState());
+    settings.setValue(kTraceColumns, m_trace->saveHeaderState());
+}
+
+void MainWindow::restoreSettings()
+{
+    const QSettings settings;
+    restoreGeometry(settings.value(kGeometry).toByteArray());
+    restoreState(settings.value(kState).toByteArray());
+    m_vertical->restoreState(settings.value(kVertical).toByteArray());
+    m_horizontal->restoreState(settings.value(kHorizontal).toByteArray());
+    m_devices->restoreHeaderState(settings.value(kDeviceColumns).toByteArray());
+    m_trace->restoreHeaderState(settings.value(kTraceColumns).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace provbench

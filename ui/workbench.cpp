@@ -1,0 +1,78 @@
+#include "ui/workbench.h"
+
+#include "app/onboarding/deviceregistry.h"
+#include "app/simulator/simulatorhost.h"
+#include "app/transport/serialdiscovery.h"
+
+#include <QTemporaryDir>
+
+namespace provbench {
+
+Workbench::Workbench(QObject *parent) : QObject(parent) { }
+
+Workbench::~Workbench()
+{
+    // Sessions close their links before the simulated devices go away.
+    delete m_registry;
+    m_registry = nullptr;
+    delete m_simulator;
+    m_simulator = nullptr;
+    delete m_discovery;
+    m_discovery = nullptr;
+}
+
+Result<void> Workbench::start(const Options &options)
+{
+    SerialDiscovery::Options discoveryOptions;
+    discoveryOptions.includeSystemPorts = options.includeSystemPorts && options.demoCount <= 0;
+    m_discovery = new SerialDiscovery(discoveryOptions, this);
+    m_registry = new DeviceRegistry(m_discovery, this);
+
+    for (const QString &port : options.ports)
+        m_discovery->addWatchedPath(port);
+    for (const QString &dir : options.watchDirs)
+        m_discovery->addWatchedDirectory(dir);
+
+    Result<void> result;
+    if (options.demoCount > 0) {
+        m_demoDir = std::make_unique<QTemporaryDir>();
+        if (!m_demoDir->isValid()) {
+            result = fail(Error::Code::Io,
+                tr("Could not create a temporary folder for the simulated devices "
+                   "(%1). Check that TMPDIR is writable.")
+                    .arg(m_demoDir->errorString()));
+        } else {
+            QList<sim::SimDeviceConfig> configs;
+            for (int i = 0; i < options.demoCount; ++i) {
+                sim::SimDeviceConfig config = sim::demoConfig(i);
+                if (options.simLatencyMs)
+                    config.latencyMs = *options.simLatencyMs;
+                if (options.simConnectMs)
+                    config.connectMs = *options.simConnectMs;
+                configs << config;
+            }
+            auto *host = new sim::SimulatorHost(this);
+            result = host->start(m_demoDir->path(), configs);
+            if (result) {
+                m_simulator = host;
+                m_discovery->addWatchedDirectory(m_demoDir->path(), QStringLiteral("ttySIM*"));
+            } else {
+                delete host;
+            }
+        }
+    }
+    m_discovery->start();
+    return result;
+}
+
+QString Workbench::demoDirectory() const
+{
+    return m_simulator ? m_simulator->directory() : QString();
+}
+
+int Workbench::demoCount() const
+{
+    return m_simulator ? int(m_simulator->devices().size()) : 0;
+}
+
+} // namespace provbench

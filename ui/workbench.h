@@ -1,0 +1,63 @@
+#pragma once
+
+#include "app/core/error.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+class QTemporaryDir;
+
+namespace provbench {
+
+class DeviceRegistry;
+class SerialDiscovery;
+namespace sim {
+class SimulatorHost;
+}
+
+// The engine objects one GUI session runs on, built in one place so that the
+// executable (ui/main.cpp) and the GUI tests compose them the same way:
+// a SerialDiscovery, a DeviceRegistry listening to it and, in demo mode, a
+// SimulatorHost whose pty links live in a private temporary folder that is
+// watched for "ttySIM*". Owns everything it creates.
+class Workbench : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int demoCount = 0;              // simulated devices; 0 turns demo mode off
+        QStringList ports;              // user-added pty/socat paths to watch
+        QStringList watchDirs;          // folders whose every entry is a port
+        bool includeSystemPorts = true; // demo mode always leaves them out
+        // Tests speed the simulated devices up; unset keeps the demo's pace.
+        std::optional<int> simLatencyMs;
+        std::optional<int> simConnectMs;
+    };
+
+    explicit Workbench(QObject *parent = nullptr);
+    ~Workbench() override;
+
+    // Builds the engine and starts discovery. When the simulator cannot start
+    // the error says why; discovery still runs so real ports keep working.
+    Result<void> start(const Options &options);
+
+    SerialDiscovery *discovery() const { return m_discovery; }
+    DeviceRegistry *registry() const { return m_registry; }
+    // Null unless demo mode is on and the simulator started.
+    sim::SimulatorHost *simulator() const { return m_simulator; }
+    bool isDemo() const { return m_simulator != nullptr; }
+    QString demoDirectory() const;
+    int demoCount() const;
+
+private:
+    SerialDiscovery *m_discovery = nullptr;
+    DeviceRegistry *m_registry = nullptr;
+    sim::SimulatorHost *m_simulator = nullptr;
+    std::unique_ptr<QTemporaryDir> m_demoDir;
+};
+
+} // namespace provbench
