@@ -90,7 +90,7 @@ QString TraceModel::directionText(TraceEntry::Direction direction)
 QString TraceModel::lineForRow(int row) const
 {
     const TraceEntry &e = m_entries.at(row);
-    QStringList fields {
+    QStringList fields{
         e.time.toString(QStringLiteral("hh:mm:ss.zzz")), directionText(e.direction), e.summary};
     if (!e.hex.isEmpty())
         fields << e.hex;

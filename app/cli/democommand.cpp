@@ -191,7 +191,7 @@ int demoCommand(const QStringList &args)
             QObject::connect(
                 s, &DeviceSession::operationFinished, s,
                 [done](const QString &, bool ok, const QString &msg) {
-                    done(ok ? Result<void> {} : fail(Error::Code::Device, msg));
+                    done(ok ? Result<void>{} : fail(Error::Code::Device, msg));
                 },
                 Qt::SingleShotConnection);
             s->provisionWifi(plan.ssid, plan.password);
@@ -210,11 +210,11 @@ int demoCommand(const QStringList &args)
     if (asJson) {
         QJsonArray arr;
         for (const Outcome &o : outcomes)
-            arr.append(QJsonObject {{QStringLiteral("port"), o.port},
+            arr.append(QJsonObject{{QStringLiteral("port"), o.port},
                 {QStringLiteral("device"), o.identity}, {QStringLiteral("ssid"), o.ssid},
                 {QStringLiteral("ok"), o.ok}, {QStringLiteral("expected"), o.expected},
                 {QStringLiteral("message"), o.message}, {QStringLiteral("ms"), o.ms}});
-        printJson(QJsonObject {
+        printJson(QJsonObject{
             {QStringLiteral("devices"), arr}, {QStringLiteral("asExpected"), asExpected}});
     } else {
         out() << '\n';

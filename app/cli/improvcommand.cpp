@@ -80,7 +80,7 @@ Result<void> runSession(DeviceSession &session, const std::function<void()> &sta
         QObject::connect(
             &session, &DeviceSession::operationFinished, &session,
             [done](const QString &, bool ok, const QString &message) {
-                done(ok ? Result<void> {} : fail(Error::Code::Device, message));
+                done(ok ? Result<void>{} : fail(Error::Code::Device, message));
             },
             Qt::SingleShotConnection);
         start();
@@ -216,7 +216,7 @@ int improvCommand(const QStringList &args)
             return reportError(r.error());
         const DeviceRecord &d = session.record();
         if (asJson)
-            printJson(QJsonObject {{QStringLiteral("port"), path}, {QStringLiteral("ssid"), net},
+            printJson(QJsonObject{{QStringLiteral("port"), path}, {QStringLiteral("ssid"), net},
                 {QStringLiteral("state"), QStringLiteral("provisioned")},
                 {QStringLiteral("verified"), true},
                 {QStringLiteral("urls"), QJsonArray::fromStringList(d.urls)}});
@@ -242,7 +242,7 @@ int improvCommand(const QStringList &args)
         if (!r)
             return reportError(r.error());
         if (asJson)
-            printJson(QJsonObject {{QStringLiteral("state"), improv::stateName(r->state)},
+            printJson(QJsonObject{{QStringLiteral("state"), improv::stateName(r->state)},
                 {QStringLiteral("code"), int(r->state)},
                 {QStringLiteral("urls"), QJsonArray::fromStringList(r->urls)}});
         else
@@ -259,7 +259,7 @@ int improvCommand(const QStringList &args)
         if (asJson) {
             QJsonArray arr;
             for (const auto &n : *r)
-                arr.append(QJsonObject {{QStringLiteral("ssid"), n.ssid},
+                arr.append(QJsonObject{{QStringLiteral("ssid"), n.ssid},
                     {QStringLiteral("rssi"), n.rssi}, {QStringLiteral("secured"), n.secured}});
             printJson(arr);
         } else {
@@ -285,7 +285,7 @@ int improvCommand(const QStringList &args)
             return reportError(r.error());
         if (asJson)
             printJson(
-                QJsonObject {{host ? QStringLiteral("hostname") : QStringLiteral("name"), *r}});
+                QJsonObject{{host ? QStringLiteral("hostname") : QStringLiteral("name"), *r}});
         else
             out() << *r << '\n';
         return ExitOk;
@@ -305,7 +305,7 @@ int improvCommand(const QStringList &args)
         links << QStringLiteral("modem");
     const bool online = r->flags & improv::NetOnline;
     if (asJson)
-        printJson(QJsonObject {{QStringLiteral("online"), online},
+        printJson(QJsonObject{{QStringLiteral("online"), online},
             {QStringLiteral("flags"), int(r->flags)},
             {QStringLiteral("links"), QJsonArray::fromStringList(links)},
             {QStringLiteral("urls"), QJsonArray::fromStringList(r->urls)}});

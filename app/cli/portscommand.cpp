@@ -15,7 +15,7 @@ namespace {
 
 QJsonObject portJson(const PortInfo &p)
 {
-    QJsonObject o {
+    QJsonObject o{
         {QStringLiteral("path"), p.path},
         {QStringLiteral("name"), p.portName},
         {QStringLiteral("description"), p.description},

@@ -30,7 +30,7 @@ struct Error
 
     static Error make(Code c, QString msg, int deviceCode = -1)
     {
-        return Error {c, std::move(msg), deviceCode};
+        return Error{c, std::move(msg), deviceCode};
     }
 };
 
@@ -38,7 +38,7 @@ template<typename T> using Result = std::expected<T, Error>;
 
 inline std::unexpected<Error> fail(Error::Code code, QString message, int deviceCode = -1)
 {
-    return std::unexpected(Error {code, std::move(message), deviceCode});
+    return std::unexpected(Error{code, std::move(message), deviceCode});
 }
 
 QString errorCodeName(Error::Code code);

@@ -83,7 +83,7 @@ void printTable(const SimulatorHost &host)
     out() << "\nSimulated Wi-Fi networks (use these in the workbench):\n\n";
     out() << pad(QStringLiteral("SSID"), 16) << pad(QStringLiteral("RSSI"), 8) << "PASSWORD\n";
     const QList<SimNetwork> nets = host.devices().isEmpty()
-        ? QList<SimNetwork> {}
+        ? QList<SimNetwork>{}
         : host.devices().first()->config().networks;
     for (const SimNetwork &n : nets)
         out() << pad(n.ssid, 16) << pad(QString::number(n.rssi), 8)
@@ -206,7 +206,7 @@ int main(int argc, char *argv[])
     }
     QSocketNotifier sigNotifier(sigFd, QSocketNotifier::Read);
     QObject::connect(&sigNotifier, &QSocketNotifier::activated, &app, [sigFd] {
-        signalfd_siginfo info {};
+        signalfd_siginfo info{};
         while (::read(sigFd, &info, sizeof info) == ssize_t(sizeof info)) { }
         QCoreApplication::quit();
     });

@@ -73,17 +73,17 @@ void DeviceSession::dropLink()
     m_link.reset();
 }
 
-bool DeviceSession::begin(const QString &activity, int progress)
+bool DeviceSession::begin(const QString &operation, const QString &activity, int progress)
 {
     if (isBusy()) {
-        Q_EMIT operationFinished(activity, false,
+        Q_EMIT operationFinished(operation, false,
             QStringLiteral("The device is busy with \"%1\": wait for it to "
                            "finish or cancel it first.")
                 .arg(m_record.activity));
         return false;
     }
     if (!m_record.present) {
-        Q_EMIT operationFinished(activity, false,
+        Q_EMIT operationFinished(operation, false,
             QStringLiteral("%1 is not connected: plug the device in again "
                            "and wait for it to appear.")
                 .arg(m_record.port.path));
@@ -110,7 +110,7 @@ void DeviceSession::finish(const QString &operation, const Result<void> &result)
     m_record.progress = -1;
     m_record.lastChange = QDateTime::currentDateTime();
     const QString message = result ? QString() : result.error().message;
-    appendTrace(TraceEntry {QDateTime::currentDateTime(), TraceEntry::Direction::Note,
+    appendTrace(TraceEntry{QDateTime::currentDateTime(), TraceEntry::Direction::Note,
         result ? QStringLiteral("%1: done").arg(operation)
                : QStringLiteral("%1 failed: %2").arg(operation, message),
         {}});
@@ -156,7 +156,7 @@ void DeviceSession::failOperation(const QString &operation, const Error &error, 
 void DeviceSession::identify()
 {
     const QString op = QStringLiteral("Identify");
-    if (!begin(QStringLiteral("Identifying"), 10))
+    if (!begin(op, QStringLiteral("Identifying"), 10))
         return;
     auto client = ensureClient();
     if (!client)
@@ -191,7 +191,7 @@ void DeviceSession::identify()
 void DeviceSession::scanNetworks()
 {
     const QString op = QStringLiteral("Scan networks");
-    if (!begin(QStringLiteral("Scanning Wi-Fi networks"), 20))
+    if (!begin(op, QStringLiteral("Scanning Wi-Fi networks"), 20))
         return;
     auto client = ensureClient();
     if (!client) {
@@ -212,7 +212,7 @@ void DeviceSession::scanNetworks()
 void DeviceSession::provisionWifi(const QString &ssid, const QString &password)
 {
     const QString op = QStringLiteral("Write Wi-Fi");
-    if (!begin(QStringLiteral("Checking device state"), 5))
+    if (!begin(op, QStringLiteral("Checking device state"), 5))
         return;
     auto client = ensureClient();
     if (!client)
@@ -262,7 +262,7 @@ void DeviceSession::setStringValue(bool hostname, const QString &value)
 {
     const QString op
         = hostname ? QStringLiteral("Set hostname") : QStringLiteral("Set device name");
-    if (!begin(
+    if (!begin(op,
             hostname ? QStringLiteral("Setting hostname") : QStringLiteral("Setting device name"),
             50))
         return;

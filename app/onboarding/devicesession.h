@@ -58,7 +58,9 @@ Q_SIGNALS:
 
 private:
     Result<improv::ImprovClient *> ensureClient();
-    bool begin(const QString &activity, int progress = 0);
+    // Starts a user-level operation (name as reported in operationFinished) or
+    // refuses it with a message when the device is busy or absent.
+    bool begin(const QString &operation, const QString &activity, int progress = 0);
     void step(const QString &activity, int progress);
     void finish(const QString &operation, const Result<void> &result);
     void setState(OnboardingState state, const QString &reason = {});

@@ -120,10 +120,10 @@ QString faultsToString(const SimFaults &faults)
 QList<SimNetwork> demoNetworks()
 {
     return {
-        SimNetwork {QStringLiteral("ProvBench-Lab"), -48, QStringLiteral("correct-horse-42")},
-        SimNetwork {QStringLiteral("Warehouse-2G"), -67, QStringLiteral("pallet-jack-7")},
-        SimNetwork {QStringLiteral("Guest"), -71, QString()},
-        SimNetwork {QStringLiteral("Neighbour-5G"), -88, QStringLiteral("unknown-to-us-123")},
+        SimNetwork{QStringLiteral("ProvBench-Lab"), -48, QStringLiteral("correct-horse-42")},
+        SimNetwork{QStringLiteral("Warehouse-2G"), -67, QStringLiteral("pallet-jack-7")},
+        SimNetwork{QStringLiteral("Guest"), -71, QString()},
+        SimNetwork{QStringLiteral("Neighbour-5G"), -88, QStringLiteral("unknown-to-us-123")},
     };
 }
 

@@ -194,7 +194,7 @@ void SimulatedImprovDevice::handleCommand(const improv::Rpc &rpc)
             sendResult(rpc.command, {url()});
         return;
     case Command::DeviceInfo: {
-        QList<QByteArray> info {m_config.firmwareName.toUtf8(), m_config.firmwareVersion.toUtf8(),
+        QList<QByteArray> info{m_config.firmwareName.toUtf8(), m_config.firmwareVersion.toUtf8(),
             m_config.hardware.toUtf8(), m_config.deviceName.toUtf8()};
         if (!m_config.fourStringInfo)
             info << m_config.osName.toUtf8() << m_config.osVersion.toUtf8();
@@ -384,7 +384,7 @@ void SimulatedImprovDevice::schedule(int delayMs, std::function<void()> action)
     qint64 due = m_clock.elapsed() + qMax(0, delayMs);
     if (!m_queue.isEmpty())
         due = qMax(due, m_queue.last().due);
-    m_queue.append(Pending {due, std::move(action)});
+    m_queue.append(Pending{due, std::move(action)});
     if (m_queue.size() == 1)
         m_queueTimer->start(int(qMax<qint64>(0, due - m_clock.elapsed())));
 }

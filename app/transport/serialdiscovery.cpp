@@ -9,7 +9,7 @@
 
 namespace provbench {
 
-SerialDiscovery::SerialDiscovery(QObject *parent) : SerialDiscovery(Options {}, parent) { }
+SerialDiscovery::SerialDiscovery(QObject *parent) : SerialDiscovery(Options{}, parent) { }
 
 SerialDiscovery::SerialDiscovery(Options options, QObject *parent)
     : QObject(parent), m_options(options)
@@ -76,7 +76,7 @@ void SerialDiscovery::removeWatchedPath(const QString &path)
 
 void SerialDiscovery::addWatchedDirectory(const QString &dir, const QString &nameFilter)
 {
-    const std::pair<QString, QString> entry {QFileInfo(dir).absoluteFilePath(), nameFilter};
+    const std::pair<QString, QString> entry{QFileInfo(dir).absoluteFilePath(), nameFilter};
     if (!m_watchedDirs.contains(entry))
         m_watchedDirs.append(entry);
     if (m_running)

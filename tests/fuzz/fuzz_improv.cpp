@@ -154,6 +154,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const auto rpc = decodeRpc(input.first(std::min<qsizetype>(input.size(), kMaxData)));
     checkResult(rpc, "decodeRpc failed without a message");
     if (rpc)
-        checkPacket(Packet {PacketType::RpcResult, *encodeRpc(*rpc)});
+        checkPacket(Packet{PacketType::RpcResult, *encodeRpc(*rpc)});
     return 0;
 }

@@ -30,7 +30,7 @@ bool runFile(const fs::path &file)
         std::fprintf(stderr, "cannot read %s\n", file.c_str());
         return false;
     }
-    const std::vector<char> bytes {
+    const std::vector<char> bytes{
         std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     // Point at a real object even for an empty input, as libFuzzer does.
     static const uint8_t empty = 0;

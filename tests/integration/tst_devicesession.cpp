@@ -54,7 +54,7 @@ private Q_SLOTS:
         const DeviceRecord &r = m_session->record();
         QCOMPARE(r.state, OnboardingState::Identified);
         QCOMPARE(r.identitySummary(), QStringLiteral("ESPHome 2024.6.1 on ESP32-C3"));
-        QCOMPARE(r.protocols, QStringList {QStringLiteral("Improv Wi-Fi (serial)")});
+        QCOMPARE(r.protocols, QStringList{QStringLiteral("Improv Wi-Fi (serial)")});
         QCOMPARE(r.hostname, m_sim.device->hostname());
         QVERIFY(!m_session->isBusy());
     }

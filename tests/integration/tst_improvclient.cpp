@@ -325,7 +325,7 @@ private Q_SLOTS:
         m_client->hostname([&](auto) { order << QStringLiteral("hostname"); });
         QTRY_COMPARE_WITH_TIMEOUT(order.size(), 3, 5000);
         QCOMPARE(order,
-            (QStringList {
+            (QStringList{
                 QStringLiteral("state"), QStringLiteral("info"), QStringLiteral("hostname")}));
         QVERIFY(info && *info);
     }

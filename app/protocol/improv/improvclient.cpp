@@ -58,7 +58,7 @@ struct ImprovClient::Request
     Secrets secrets;
     QString summary; // for the trace, already redacted
     QString subject; // for error messages (SSID, hostname)
-    std::chrono::milliseconds timeout {0};
+    std::chrono::milliseconds timeout{0};
     int retriesLeft = 0;
     int attempt = 0;
 
@@ -67,7 +67,7 @@ struct ImprovClient::Request
     std::function<void(Result<Rpc>, const Request &)> complete;
 };
 
-ImprovClient::ImprovClient(Link *link, QObject *parent) : ImprovClient(link, Options {}, parent) { }
+ImprovClient::ImprovClient(Link *link, QObject *parent) : ImprovClient(link, Options{}, parent) { }
 
 ImprovClient::ImprovClient(Link *link, Options options, QObject *parent)
     : QObject(parent), m_link(link), m_options(options)
@@ -78,7 +78,7 @@ ImprovClient::ImprovClient(Link *link, Options options, QObject *parent)
     connect(&m_graceTimer, &QTimer::timeout, this, [this] {
         // The device said "provisioned" but sent no URL: that is allowed.
         if (m_current)
-            finishCurrent(Rpc {quint8(m_current->command), {}});
+            finishCurrent(Rpc{quint8(m_current->command), {}});
     });
     if (m_link) {
         connect(m_link, &Link::received, this, &ImprovClient::handleBytes);
@@ -93,7 +93,7 @@ ImprovClient::~ImprovClient() = default;
 
 void ImprovClient::trace(TraceEntry::Direction dir, const QString &summary, const QString &hex)
 {
-    Q_EMIT traced(TraceEntry {QDateTime::currentDateTime(), dir, summary, hex});
+    Q_EMIT traced(TraceEntry{QDateTime::currentDateTime(), dir, summary, hex});
 }
 
 void ImprovClient::enqueue(std::unique_ptr<Request> request)
@@ -228,7 +228,7 @@ void ImprovClient::handlePacket(const Packet &packet)
             if (s == State::Provisioned)
                 m_graceTimer.start(m_options.urlGrace);
             else
-                finishCurrent(Rpc {quint8(req.command), {}});
+                finishCurrent(Rpc{quint8(req.command), {}});
         } else if (req.command == Command::WifiSettings && s == State::Provisioned) {
             // The URL result normally follows at once; do not wait for it forever.
             m_graceTimer.start(std::max(m_options.urlGrace, std::chrono::milliseconds(1000)));
@@ -267,7 +267,7 @@ void ImprovClient::handlePacket(const Packet &packet)
         }
         if (m_current->kind == Request::Kind::Scan) {
             if (rpc->strings.isEmpty())
-                finishCurrent(Rpc {quint8(m_current->command), {}});
+                finishCurrent(Rpc{quint8(m_current->command), {}});
             else
                 m_current->results.append(*rpc);
             return;
@@ -353,7 +353,7 @@ void ImprovClient::requestState(Callback<StateReport> done)
         if (!req.state)
             return done(fail(Error::Code::Protocol,
                 QStringLiteral("The device answered without reporting its state.")));
-        StateReport rep {*req.state, {}};
+        StateReport rep{*req.state, {}};
         for (const QByteArray &s : r->strings)
             rep.urls.append(QString::fromUtf8(s));
         done(rep);

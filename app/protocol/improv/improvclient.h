@@ -45,11 +45,11 @@ public:
 
     struct Options
     {
-        std::chrono::milliseconds timeout {3000};      // one attempt of a quick command
-        std::chrono::milliseconds wifiTimeout {30000}; // joining a network takes time
-        std::chrono::milliseconds scanTimeout {15000}; // whole scan, all results
+        std::chrono::milliseconds timeout{3000};      // one attempt of a quick command
+        std::chrono::milliseconds wifiTimeout{30000}; // joining a network takes time
+        std::chrono::milliseconds scanTimeout{15000}; // whole scan, all results
         // After a "provisioned" state answer, how long to wait for the URL result.
-        std::chrono::milliseconds urlGrace {400};
+        std::chrono::milliseconds urlGrace{400};
         int retries = 2;
     };
 

@@ -212,27 +212,27 @@ void tst_ImprovCodec::encodeCommand_everyCommand_producesWireBytes_data()
     QTest::addColumn<QByteArray>("expected");
 
     QTest::newRow("01 wifi settings")
-        << 0x01 << QByteArrayList {"MyWirelessAP", "mysecurepassword"} << kWifiPacket;
+        << 0x01 << QByteArrayList{"MyWirelessAP", "mysecurepassword"} << kWifiPacket;
     QTest::newRow("01 wifi settings, open network")
-        << 0x01 << QByteArrayList {"Cafe", ""}
+        << 0x01 << QByteArrayList{"Cafe", ""}
         << packet(PacketType::RpcCommand, hex("01 06 04 43 61 66 65 00"));
-    QTest::newRow("02 current state") << 0x02 << QByteArrayList {} << kRequestState;
+    QTest::newRow("02 current state") << 0x02 << QByteArrayList{} << kRequestState;
     QTest::newRow("03 device info")
-        << 0x03 << QByteArrayList {} << hex("49 4d 50 52 4f 56 01 03 02 03 00 e6");
-    QTest::newRow("04 wifi scan") << 0x04 << QByteArrayList {}
+        << 0x03 << QByteArrayList{} << hex("49 4d 50 52 4f 56 01 03 02 03 00 e6");
+    QTest::newRow("04 wifi scan") << 0x04 << QByteArrayList{}
                                   << hex("49 4d 50 52 4f 56 01 03 02 04 00 e7");
     QTest::newRow("05 get hostname")
-        << 0x05 << QByteArrayList {} << hex("49 4d 50 52 4f 56 01 03 02 05 00 e8");
-    QTest::newRow("05 set hostname") << 0x05 << QByteArrayList {"my-host"}
+        << 0x05 << QByteArrayList{} << hex("49 4d 50 52 4f 56 01 03 02 05 00 e8");
+    QTest::newRow("05 set hostname") << 0x05 << QByteArrayList{"my-host"}
                                      << hex("49 4d 50 52 4f 56 01 03 0a 05 08 07 6d 79 2d 68 6f "
                                             "73 74 d0");
     QTest::newRow("06 get device name")
-        << 0x06 << QByteArrayList {} << hex("49 4d 50 52 4f 56 01 03 02 06 00 e9");
-    QTest::newRow("06 set device name") << 0x06 << QByteArrayList {"Kitchen"}
+        << 0x06 << QByteArrayList{} << hex("49 4d 50 52 4f 56 01 03 02 06 00 e9");
+    QTest::newRow("06 set device name") << 0x06 << QByteArrayList{"Kitchen"}
                                         << hex("49 4d 50 52 4f 56 01 03 0a 06 08 07 4b 69 74 63 "
                                                "68 65 6e c6");
     QTest::newRow("07 network state")
-        << 0x07 << QByteArrayList {} << hex("49 4d 50 52 4f 56 01 03 02 07 00 ea");
+        << 0x07 << QByteArrayList{} << hex("49 4d 50 52 4f 56 01 03 02 07 00 ea");
 }
 
 void tst_ImprovCodec::encodeCommand_everyCommand_producesWireBytes()
@@ -253,29 +253,29 @@ void tst_ImprovCodec::encodeResult_producesWireBytes_data()
     QTest::addColumn<QByteArray>("expected");
 
     QTest::newRow("01 url after provisioning")
-        << 0x01 << QByteArrayList {"http://192.168.1.50"} << kUrlResult;
+        << 0x01 << QByteArrayList{"http://192.168.1.50"} << kUrlResult;
     QTest::newRow("03 device info, 4 strings")
-        << 0x03 << QByteArrayList {"ESPHome", "2024.6.0", "ESP32-C3", "kitchen-light"}
+        << 0x03 << QByteArrayList{"ESPHome", "2024.6.0", "ESP32-C3", "kitchen-light"}
         << hex("49 4d 50 52 4f 56 01 04 2a 03 28 07 45 53 50 48 6f 6d 65 08 32 30 32 34 2e 36 2e "
                "30 08 45 53 50 33 32 2d 43 33 0d 6b 69 74 63 68 65 6e 2d 6c 69 67 68 74 71");
     QTest::newRow("03 device info, 6 strings")
-        << 0x03 << QByteArrayList {"WLED", "0.15.0", "esp32", "WLED-Desk", "ESP-IDF", "v4.4.7"}
+        << 0x03 << QByteArrayList{"WLED", "0.15.0", "esp32", "WLED-Desk", "ESP-IDF", "v4.4.7"}
         << hex("49 4d 50 52 4f 56 01 04 2d 03 2b 04 57 4c 45 44 06 30 2e 31 35 2e 30 05 65 73 70 "
                "33 32 09 57 4c 45 44 2d 44 65 73 6b 07 45 53 50 2d 49 44 46 06 76 34 2e 34 2e 37 "
                "96");
-    QTest::newRow("04 scan entry") << 0x04 << QByteArrayList {"HomeNet", "-52", "YES"}
+    QTest::newRow("04 scan entry") << 0x04 << QByteArrayList{"HomeNet", "-52", "YES"}
                                    << hex("49 4d 50 52 4f 56 01 04 12 04 10 07 48 6f 6d 65 4e 65 "
                                           "74 03 2d 35 32 03 59 45 53 4a");
-    QTest::newRow("04 scan end") << 0x04 << QByteArrayList {}
+    QTest::newRow("04 scan end") << 0x04 << QByteArrayList{}
                                  << hex("49 4d 50 52 4f 56 01 04 02 04 00 e8");
-    QTest::newRow("05 hostname") << 0x05 << QByteArrayList {"kitchen-light"}
+    QTest::newRow("05 hostname") << 0x05 << QByteArrayList{"kitchen-light"}
                                  << hex("49 4d 50 52 4f 56 01 04 10 05 0e 0d 6b 69 74 63 68 65 6e "
                                         "2d 6c 69 67 68 74 3d");
-    QTest::newRow("06 device name") << 0x06 << QByteArrayList {"Kitchen Light"}
+    QTest::newRow("06 device name") << 0x06 << QByteArrayList{"Kitchen Light"}
                                     << hex("49 4d 50 52 4f 56 01 04 10 06 0e 0d 4b 69 74 63 68 65 "
                                            "6e 20 4c 69 67 68 74 f1");
     QTest::newRow("07 network state")
-        << 0x07 << QByteArrayList {"3", "http://10.0.0.7"}
+        << 0x07 << QByteArrayList{"3", "http://10.0.0.7"}
         << hex("49 4d 50 52 4f 56 01 04 14 07 12 01 33 0f 68 74 74 70 3a 2f 2f 31 30 2e 30 2e 30 "
                "2e 37 2c");
 }
@@ -336,15 +336,15 @@ void tst_ImprovCodec::encodeRpc_sizeLimits_rejectWithInvalidArgument_data()
     QTest::addColumn<QList<int>>("stringSizes");
     QTest::addColumn<bool>("fits");
 
-    QTest::newRow("no strings") << QList<int> {} << true;
-    QTest::newRow("32-byte SSID, 63-byte password") << QList<int> {32, 63} << true;
-    QTest::newRow("one string filling the body (1+252 = 253)") << QList<int> {252} << true;
-    QTest::newRow("one string one byte over (1+253 = 254)") << QList<int> {253} << false;
-    QTest::newRow("255-byte string alone (body 256)") << QList<int> {255} << false;
-    QTest::newRow("256-byte string") << QList<int> {256} << false;
-    QTest::newRow("256-byte string among short ones") << QList<int> {1, 256, 1} << false;
-    QTest::newRow("two strings totalling 253") << QList<int> {125, 126} << true;
-    QTest::newRow("two strings totalling 254") << QList<int> {126, 126} << false;
+    QTest::newRow("no strings") << QList<int>{} << true;
+    QTest::newRow("32-byte SSID, 63-byte password") << QList<int>{32, 63} << true;
+    QTest::newRow("one string filling the body (1+252 = 253)") << QList<int>{252} << true;
+    QTest::newRow("one string one byte over (1+253 = 254)") << QList<int>{253} << false;
+    QTest::newRow("255-byte string alone (body 256)") << QList<int>{255} << false;
+    QTest::newRow("256-byte string") << QList<int>{256} << false;
+    QTest::newRow("256-byte string among short ones") << QList<int>{1, 256, 1} << false;
+    QTest::newRow("two strings totalling 253") << QList<int>{125, 126} << true;
+    QTest::newRow("two strings totalling 254") << QList<int>{126, 126} << false;
     QTest::newRow("253 empty strings") << QList<int>(253, 0) << true;
     QTest::newRow("254 empty strings") << QList<int>(254, 0) << false;
 }
@@ -354,7 +354,7 @@ void tst_ImprovCodec::encodeRpc_sizeLimits_rejectWithInvalidArgument()
     QFETCH(QList<int>, stringSizes);
     QFETCH(bool, fits);
 
-    Rpc rpc {quint8(Command::WifiSettings), {}};
+    Rpc rpc{quint8(Command::WifiSettings), {}};
     for (int size : stringSizes)
         rpc.strings.append(QByteArray(size, 'x'));
 
@@ -395,17 +395,17 @@ void tst_ImprovCodec::decodeRpc_wellFormed_yieldsCommandAndStrings_data()
     QTest::addColumn<int>("command");
     QTest::addColumn<QByteArrayList>("strings");
 
-    QTest::newRow("command without data") << hex("02 00") << 0x02 << QByteArrayList {};
+    QTest::newRow("command without data") << hex("02 00") << 0x02 << QByteArrayList{};
     QTest::newRow("wifi settings of the spec vector")
         << kWifiPacket.mid(kHeaderSize, kWifiPacket.size() - kHeaderSize - 1) << 0x01
-        << QByteArrayList {"MyWirelessAP", "mysecurepassword"};
+        << QByteArrayList{"MyWirelessAP", "mysecurepassword"};
     QTest::newRow("empty strings are kept")
-        << hex("04 03 00 00 00") << 0x04 << QByteArrayList {"", "", ""};
+        << hex("04 03 00 00 00") << 0x04 << QByteArrayList{"", "", ""};
     QTest::newRow("bytes after the declared length are ignored")
-        << hex("07 02 01 33 ff ff") << 0x07 << QByteArrayList {"3"};
+        << hex("07 02 01 33 ff ff") << 0x07 << QByteArrayList{"3"};
     QTest::newRow("non-UTF-8 bytes are kept raw")
-        << hex("01 04 03 ff fe 00") << 0x01 << QByteArrayList {hex("ff fe 00")};
-    QTest::newRow("unknown command byte") << hex("99 02 01 41") << 0x99 << QByteArrayList {"A"};
+        << hex("01 04 03 ff fe 00") << 0x01 << QByteArrayList{hex("ff fe 00")};
+    QTest::newRow("unknown command byte") << hex("99 02 01 41") << 0x99 << QByteArrayList{"A"};
 }
 
 void tst_ImprovCodec::decodeRpc_wellFormed_yieldsCommandAndStrings()
@@ -445,7 +445,7 @@ void tst_ImprovCodec::decodeRpc_malformed_failsWithProtocolError()
 
 void tst_ImprovCodec::decodeRpc_ofEncodedRpc_roundTrips()
 {
-    const Rpc rpc {0x03, {"ESPHome", "", QByteArray(100, '\0'), "\xff\xfe"}};
+    const Rpc rpc{0x03, {"ESPHome", "", QByteArray(100, '\0'), "\xff\xfe"}};
     const auto encoded = encodeRpc(rpc);
     QVERIFY(encoded.has_value());
     const auto decoded = decodeRpc(*encoded);
@@ -460,30 +460,30 @@ void tst_ImprovCodec::decodeDeviceInfo_fourOrSixStrings_data()
     QTest::addColumn<QStringList>("fields"); // name, version, hardware, device, os, os version
 
     QTest::newRow("4 strings (older firmware)")
-        << QByteArrayList {"ESPHome", "2024.6.0", "ESP32-C3", "kitchen-light"} << true
-        << QStringList {QStringLiteral("ESPHome"), QStringLiteral("2024.6.0"),
+        << QByteArrayList{"ESPHome", "2024.6.0", "ESP32-C3", "kitchen-light"} << true
+        << QStringList{QStringLiteral("ESPHome"), QStringLiteral("2024.6.0"),
                QStringLiteral("ESP32-C3"), QStringLiteral("kitchen-light"), QString(), QString()};
     QTest::newRow("6 strings with OS name and version")
-        << QByteArrayList {"WLED", "0.15.0", "esp32", "WLED-Desk", "ESP-IDF", "v4.4.7"} << true
-        << QStringList {QStringLiteral("WLED"), QStringLiteral("0.15.0"), QStringLiteral("esp32"),
+        << QByteArrayList{"WLED", "0.15.0", "esp32", "WLED-Desk", "ESP-IDF", "v4.4.7"} << true
+        << QStringList{QStringLiteral("WLED"), QStringLiteral("0.15.0"), QStringLiteral("esp32"),
                QStringLiteral("WLED-Desk"), QStringLiteral("ESP-IDF"), QStringLiteral("v4.4.7")};
     QTest::newRow("5 strings: OS fields stay empty")
-        << QByteArrayList {"fw", "1", "hw", "dev", "lonely"} << true
-        << QStringList {QStringLiteral("fw"), QStringLiteral("1"), QStringLiteral("hw"),
+        << QByteArrayList{"fw", "1", "hw", "dev", "lonely"} << true
+        << QStringList{QStringLiteral("fw"), QStringLiteral("1"), QStringLiteral("hw"),
                QStringLiteral("dev"), QString(), QString()};
     QTest::newRow("7 strings: extra ignored")
-        << QByteArrayList {"fw", "1", "hw", "dev", "os", "2", "extra"} << true
-        << QStringList {QStringLiteral("fw"), QStringLiteral("1"), QStringLiteral("hw"),
+        << QByteArrayList{"fw", "1", "hw", "dev", "os", "2", "extra"} << true
+        << QStringList{QStringLiteral("fw"), QStringLiteral("1"), QStringLiteral("hw"),
                QStringLiteral("dev"), QStringLiteral("os"), QStringLiteral("2")};
-    QTest::newRow("UTF-8 device name") << QByteArrayList {"fw", "1", "hw",
+    QTest::newRow("UTF-8 device name") << QByteArrayList{"fw", "1", "hw",
         "K\xc3\xbc"
         "che"} << true
-                                       << QStringList {QStringLiteral("fw"), QStringLiteral("1"),
+                                       << QStringList{QStringLiteral("fw"), QStringLiteral("1"),
                                               QStringLiteral("hw"), QStringLiteral("K\u00fcche"),
                                               QString(), QString()};
     QTest::newRow("3 strings is an error")
-        << QByteArrayList {"ESPHome", "2024.6.0", "ESP32"} << false << QStringList {};
-    QTest::newRow("no strings is an error") << QByteArrayList {} << false << QStringList {};
+        << QByteArrayList{"ESPHome", "2024.6.0", "ESP32"} << false << QStringList{};
+    QTest::newRow("no strings is an error") << QByteArrayList{} << false << QStringList{};
 }
 
 void tst_ImprovCodec::decodeDeviceInfo_fourOrSixStrings()
@@ -492,14 +492,14 @@ void tst_ImprovCodec::decodeDeviceInfo_fourOrSixStrings()
     QFETCH(bool, ok);
     QFETCH(QStringList, fields);
 
-    const auto info = decodeDeviceInfo(Rpc {quint8(Command::DeviceInfo), strings});
+    const auto info = decodeDeviceInfo(Rpc{quint8(Command::DeviceInfo), strings});
     QCOMPARE(info.has_value(), ok);
     if (!ok) {
         QCOMPARE(info.error().code, Error::Code::Protocol);
         QVERIFY(!info.error().message.isEmpty());
         return;
     }
-    const QStringList actual {info->firmwareName, info->firmwareVersion, info->hardware,
+    const QStringList actual{info->firmwareName, info->firmwareVersion, info->hardware,
         info->deviceName, info->osName, info->osVersion};
     QCOMPARE(actual, fields);
 }
@@ -513,29 +513,28 @@ void tst_ImprovCodec::decodeScanEntry_data()
     QTest::addColumn<int>("rssi");
     QTest::addColumn<bool>("secured");
 
-    QTest::newRow("secured network") << QByteArrayList {"HomeNet", "-52", "YES"} << true << false
+    QTest::newRow("secured network") << QByteArrayList{"HomeNet", "-52", "YES"} << true << false
                                      << QStringLiteral("HomeNet") << -52 << true;
-    QTest::newRow("open network") << QByteArrayList {"Cafe", "-80", "NO"} << true << false
+    QTest::newRow("open network") << QByteArrayList{"Cafe", "-80", "NO"} << true << false
                                   << QStringLiteral("Cafe") << -80 << false;
     QTest::newRow("lower-case yes counts as secured")
-        << QByteArrayList {"HomeNet", "-52", "yes"} << true << false << QStringLiteral("HomeNet")
+        << QByteArrayList{"HomeNet", "-52", "yes"} << true << false << QStringLiteral("HomeNet")
         << -52 << true;
     QTest::newRow("lower-case no")
-        << QByteArrayList {"x", "-1", "no"} << true << false << QStringLiteral("x") << -1 << false;
-    QTest::newRow("RSSI with spaces") << QByteArrayList {"x", " -70 ", "NO"} << true << false
+        << QByteArrayList{"x", "-1", "no"} << true << false << QStringLiteral("x") << -1 << false;
+    QTest::newRow("RSSI with spaces") << QByteArrayList{"x", " -70 ", "NO"} << true << false
                                       << QStringLiteral("x") << -70 << false;
-    QTest::newRow("extra strings ignored") << QByteArrayList {"x", "-60", "YES", "WPA3"} << true
+    QTest::newRow("extra strings ignored") << QByteArrayList{"x", "-60", "YES", "WPA3"} << true
                                            << false << QStringLiteral("x") << -60 << true;
     QTest::newRow("empty result ends the scan")
-        << QByteArrayList {} << true << true << QString() << 0 << false;
+        << QByteArrayList{} << true << true << QString() << 0 << false;
     QTest::newRow("RSSI not a number")
-        << QByteArrayList {"x", "strong", "YES"} << false << false << QString() << 0 << false;
-    QTest::newRow("RSSI empty") << QByteArrayList {"x", "", "YES"} << false << false << QString()
+        << QByteArrayList{"x", "strong", "YES"} << false << false << QString() << 0 << false;
+    QTest::newRow("RSSI empty") << QByteArrayList{"x", "", "YES"} << false << false << QString()
                                 << 0 << false;
-    QTest::newRow("two strings") << QByteArrayList {"x", "-50"} << false << false << QString() << 0
+    QTest::newRow("two strings") << QByteArrayList{"x", "-50"} << false << false << QString() << 0
                                  << false;
-    QTest::newRow("one string") << QByteArrayList {"x"} << false << false << QString() << 0
-                                << false;
+    QTest::newRow("one string") << QByteArrayList{"x"} << false << false << QString() << 0 << false;
 }
 
 void tst_ImprovCodec::decodeScanEntry()
@@ -547,7 +546,7 @@ void tst_ImprovCodec::decodeScanEntry()
     QFETCH(int, rssi);
     QFETCH(bool, secured);
 
-    const auto entry = improv::decodeScanEntry(Rpc {quint8(Command::WifiScan), strings});
+    const auto entry = improv::decodeScanEntry(Rpc{quint8(Command::WifiScan), strings});
     QCOMPARE(entry.has_value(), ok);
     if (!ok) {
         QCOMPARE(entry.error().code, Error::Code::Protocol);
@@ -570,21 +569,21 @@ void tst_ImprovCodec::decodeNetworkState_data()
     QTest::addColumn<QStringList>("urls");
 
     QTest::newRow("online over Wi-Fi with a URL")
-        << QByteArrayList {"3", "http://10.0.0.7"} << true << uint(NetOnline | NetWifi)
-        << QStringList {QStringLiteral("http://10.0.0.7")};
-    QTest::newRow("offline, no URL") << QByteArrayList {"0"} << true << 0u << QStringList {};
+        << QByteArrayList{"3", "http://10.0.0.7"} << true << uint(NetOnline | NetWifi)
+        << QStringList{QStringLiteral("http://10.0.0.7")};
+    QTest::newRow("offline, no URL") << QByteArrayList{"0"} << true << 0u << QStringList{};
     QTest::newRow("every flag, two URLs")
-        << QByteArrayList {"31", "http://a.local", "http://10.0.0.8"} << true << 0x1fu
-        << QStringList {QStringLiteral("http://a.local"), QStringLiteral("http://10.0.0.8")};
+        << QByteArrayList{"31", "http://a.local", "http://10.0.0.8"} << true << 0x1fu
+        << QStringList{QStringLiteral("http://a.local"), QStringLiteral("http://10.0.0.8")};
     QTest::newRow("flags with spaces")
-        << QByteArrayList {" 5 "} << true << uint(NetOnline | NetEthernet) << QStringList {};
-    QTest::newRow("no strings") << QByteArrayList {} << false << 0u << QStringList {};
-    QTest::newRow("empty flags") << QByteArrayList {""} << false << 0u << QStringList {};
+        << QByteArrayList{" 5 "} << true << uint(NetOnline | NetEthernet) << QStringList{};
+    QTest::newRow("no strings") << QByteArrayList{} << false << 0u << QStringList{};
+    QTest::newRow("empty flags") << QByteArrayList{""} << false << 0u << QStringList{};
     QTest::newRow("hex flags are not decimal")
-        << QByteArrayList {"0x03"} << false << 0u << QStringList {};
+        << QByteArrayList{"0x03"} << false << 0u << QStringList{};
     QTest::newRow("words instead of flags")
-        << QByteArrayList {"online"} << false << 0u << QStringList {};
-    QTest::newRow("negative flags") << QByteArrayList {"-1"} << false << 0u << QStringList {};
+        << QByteArrayList{"online"} << false << 0u << QStringList{};
+    QTest::newRow("negative flags") << QByteArrayList{"-1"} << false << 0u << QStringList{};
 }
 
 void tst_ImprovCodec::decodeNetworkState()
@@ -594,7 +593,7 @@ void tst_ImprovCodec::decodeNetworkState()
     QFETCH(uint, flags);
     QFETCH(QStringList, urls);
 
-    const auto st = improv::decodeNetworkState(Rpc {quint8(Command::NetworkState), strings});
+    const auto st = improv::decodeNetworkState(Rpc{quint8(Command::NetworkState), strings});
     QCOMPARE(st.has_value(), ok);
     if (!ok) {
         QCOMPARE(st.error().code, Error::Code::Protocol);
@@ -642,30 +641,30 @@ void tst_ImprovCodec::feed_reportsPacketsAndLogLines_data()
     const QString url
         = line("P 04 01 14 13 68 74 74 70 3a 2f 2f 31 39 32 2e 31 36 38 2e 31 2e 35 30");
 
-    QTest::newRow("a packet alone") << kStateReady << QStringList {ready};
-    QTest::newRow("a packet with a trailing newline") << kStateReady + "\n" << QStringList {ready};
-    QTest::newRow("a packet with a trailing CRLF") << kStateReady + "\r\n" << QStringList {ready};
+    QTest::newRow("a packet alone") << kStateReady << QStringList{ready};
+    QTest::newRow("a packet with a trailing newline") << kStateReady + "\n" << QStringList{ready};
+    QTest::newRow("a packet with a trailing CRLF") << kStateReady + "\r\n" << QStringList{ready};
     QTest::newRow("two packets back to back")
-        << kStateReady + kUrlResult << QStringList {ready, url};
+        << kStateReady + kUrlResult << QStringList{ready, url};
     QTest::newRow("two packets, each with a newline") << kStateReady + "\n" + kUrlResult + "\n"
-                                                      << QStringList {ready, url};
+                                                      << QStringList{ready, url};
     QTest::newRow("packet with no data")
-        << packet(PacketType::CurrentState, {}) << QStringList {line("P 01 ")};
+        << packet(PacketType::CurrentState, {}) << QStringList{line("P 01 ")};
     QTest::newRow("log lines before, between and after packets")
         << logLine("[I][app:102]: ESPHome version 2024.6.0") + kStateReady + "\n"
             + logLine("[D][wifi:290]: Connected") + logLine("[D][wifi:291]: IP 192.168.1.50")
             + kUrlResult + logLine("[I][improv_serial:130]: done")
-        << QStringList {logNoise("[I][app:102]: ESPHome version 2024.6.0"), ready,
+        << QStringList{logNoise("[I][app:102]: ESPHome version 2024.6.0"), ready,
                logNoise("[D][wifi:290]: Connected"), logNoise("[D][wifi:291]: IP 192.168.1.50"),
                url, logNoise("[I][improv_serial:130]: done")};
-    QTest::newRow("log text without a newline right before a packet") << QByteArray("boot: rst:0x1")
-            + kStateReady << QStringList {line("N boot: rst:0x1"), ready};
+    QTest::newRow("log text without a newline right before a packet")
+        << QByteArray("boot: rst:0x1") + kStateReady << QStringList{line("N boot: rst:0x1"), ready};
     QTest::newRow("log line without an end is reported on flush") << kStateReady
-            + "[W][component:237]: slow" << QStringList {ready, line("N [W][component:237]: slow")};
+            + "[W][component:237]: slow" << QStringList{ready, line("N [W][component:237]: slow")};
     QTest::newRow("blank lines produce no events")
-        << QByteArray("\r\n\n\r\n") + kStateReady << QStringList {ready};
+        << QByteArray("\r\n\n\r\n") + kStateReady << QStringList{ready};
     QTest::newRow("a partial magic at the end is log text")
-        << QByteArray("ok IMPRO") << QStringList {line("N ok IMPRO")};
+        << QByteArray("ok IMPRO") << QStringList{line("N ok IMPRO")};
 }
 
 void tst_ImprovCodec::feed_reportsPacketsAndLogLines()
@@ -693,7 +692,7 @@ void tst_ImprovCodec::feed_packetSplitAcrossTwoReads_isCompleted()
     QFETCH(int, splitAt);
 
     const QByteArray stream = logLine("[I][app:102]: boot") + kWifiPacket + "\n" + kStateReady;
-    const QStringList expected {logNoise("[I][app:102]: boot"),
+    const QStringList expected{logNoise("[I][app:102]: boot"),
         QStringLiteral("P 03 ")
             + QString::fromLatin1(kWifiPacket.mid(kHeaderSize, 0x20).toHex(' ')),
         line("P 01 02")};
@@ -740,24 +739,24 @@ void tst_ImprovCodec::feed_damagedInput_reportsItAndResyncsOnNextPacket_data()
     const QByteArray badVersion = hex("49 4d 50 52 4f 56 02 01 01 02 e3");
 
     QTest::newRow("bad checksum, then a good packet") << badChecksum
-            + kStateReady << QStringList {line("C 49 4d 50 52 4f 56 01 01 01 02 00"), ready};
+            + kStateReady << QStringList{line("C 49 4d 50 52 4f 56 01 01 01 02 00"), ready};
     QTest::newRow("bad checksum in a log line, then a good packet")
         << QByteArray("[D] x ") + badChecksum + "\r\n" + kStateReady
-        << QStringList {line("C 49 4d 50 52 4f 56 01 01 01 02 00"), ready};
+        << QStringList{line("C 49 4d 50 52 4f 56 01 01 01 02 00"), ready};
     QTest::newRow("bad version, then a good packet")
-        << badVersion + kStateReady << QStringList {line("V 49 4d 50 52 4f 56 02 01 01"), ready};
+        << badVersion + kStateReady << QStringList{line("V 49 4d 50 52 4f 56 02 01 01"), ready};
     QTest::newRow("stray IMPROV in a log line, then a good packet")
         << QByteArray("[I][improv_serial:042]: IMPROV serial ready\r\n") + kStateReady
-        << QStringList {line("V 49 4d 50 52 4f 56 20 73 65"), ready};
+        << QStringList{line("V 49 4d 50 52 4f 56 20 73 65"), ready};
     QTest::newRow("truncated packet whose length swallows the next packet")
         << hex("49 4d 50 52 4f 56 01 04 10 03") + kStateReady + QByteArray(16, '\n')
-        << QStringList {line("C 49 4d 50 52 4f 56 01 04 10 03 49 4d 50 52 4f 56 01 01 01 02 e2 0a "
-                             "0a 0a 0a 0a"),
+        << QStringList{line("C 49 4d 50 52 4f 56 01 04 10 03 49 4d 50 52 4f 56 01 01 01 02 e2 0a "
+                            "0a 0a 0a 0a"),
                ready};
     QTest::newRow("doubled magic") << QByteArray("IMPROV") + kStateReady
-                                   << QStringList {line("V 49 4d 50 52 4f 56 49 4d 50"), ready};
+                                   << QStringList{line("V 49 4d 50 52 4f 56 49 4d 50"), ready};
     QTest::newRow("garbage binary around a packet")
-        << hex("00 ff 13 49 4d 50 9a") + kStateReady + hex("fe 49 4d") << QStringList {ready};
+        << hex("00 ff 13 49 4d 50 9a") + kStateReady + hex("fe 49 4d") << QStringList{ready};
 }
 
 void tst_ImprovCodec::feed_damagedInput_reportsItAndResyncsOnNextPacket()
@@ -783,7 +782,7 @@ void tst_ImprovCodec::feed_strayMagicInLogLine_keepsTheLogLineWhole()
             noise.append(escaped(e.text));
     }
     QCOMPARE(events.last().kind, StreamParser::Event::Kind::Packet);
-    QCOMPARE(noise, QStringList {escaped(logText)});
+    QCOMPARE(noise, QStringList{escaped(logText)});
 }
 
 void tst_ImprovCodec::feed_garbageBinary_isReportedAsNoiseOnly()
@@ -842,14 +841,14 @@ void tst_ImprovCodec::feed_megabytesOfGarbage_keepBufferBounded()
     // The parser still works: after a flush the next packet arrives at once.
     parser.flush();
     QCOMPARE(parser.bufferedBytes(), 0);
-    QCOMPARE(describeAll(parser.feed(kStateReady)), QStringList {line("P 01 02")});
+    QCOMPARE(describeAll(parser.feed(kStateReady)), QStringList{line("P 01 02")});
 }
 
 void tst_ImprovCodec::flush_emitsPartialLineAndForgetsPartialPacket()
 {
     StreamParser parser;
     QVERIFY(parser.feed("[I] no newline yet").isEmpty());
-    QCOMPARE(describeAll(parser.flush()), QStringList {line("N [I] no newline yet")});
+    QCOMPARE(describeAll(parser.flush()), QStringList{line("N [I] no newline yet")});
     QCOMPARE(parser.bufferedBytes(), 0);
     QVERIFY(parser.flush().isEmpty());
 
@@ -862,7 +861,7 @@ void tst_ImprovCodec::flush_emitsPartialLineAndForgetsPartialPacket()
     QCOMPARE(parser.bufferedBytes(), 0);
     QVERIFY(parser.feed(kWifiPacket.sliced(20)).size() <= 1); // the tail is noise, never a packet
     parser.flush();
-    QCOMPARE(describeAll(parser.feed(kStateReady)), QStringList {line("P 01 02")});
+    QCOMPARE(describeAll(parser.feed(kStateReady)), QStringList{line("P 01 02")});
 }
 
 void tst_ImprovCodec::reset_forgetsPartialPacket()
@@ -873,7 +872,7 @@ void tst_ImprovCodec::reset_forgetsPartialPacket()
     parser.reset();
     QCOMPARE(parser.bufferedBytes(), 0);
     QVERIFY(parser.flush().isEmpty());
-    QCOMPARE(describeAll(parser.feed(kStateReady)), QStringList {line("P 01 02")});
+    QCOMPARE(describeAll(parser.feed(kStateReady)), QStringList{line("P 01 02")});
 }
 
 // --- messages -----------------------------------------------------------------
@@ -896,7 +895,7 @@ void tst_ImprovCodec::errorMessage_everyCode_isActionableSentence_data()
     QTest::addColumn<int>("command");
     QTest::addColumn<QString>("subject");
 
-    const QList<int> codes {0x01, 0x02, 0x03, 0x04, 0x05, 0xff, 0x42};
+    const QList<int> codes{0x01, 0x02, 0x03, 0x04, 0x05, 0xff, 0x42};
     for (int code : codes) {
         for (int command = 0x01; command <= 0x07; ++command) {
             const QString subject = command == 0x01 ? QStringLiteral("HomeNet")

@@ -43,8 +43,8 @@ void TestSimConfig::parseFaults_acceptsGoodSpecs_data()
     QTest::addColumn<QString>("spec");
     QTest::addColumn<SimFaults>("expected");
 
-    QTest::newRow("empty") << QString() << SimFaults {};
-    QTest::newRow("blank") << QStringLiteral("  ") << SimFaults {};
+    QTest::newRow("empty") << QString() << SimFaults{};
+    QTest::newRow("blank") << QStringLiteral("  ") << SimFaults{};
     QTest::newRow("bad-checksum") << QStringLiteral("bad-checksum=2") << makeFaults(2, 0, -1, 0, 0);
     QTest::newRow("drop") << QStringLiteral("drop=3") << makeFaults(0, 3, -1, 0, 0);
     QTest::newRow("disconnect-at")
@@ -58,7 +58,7 @@ void TestSimConfig::parseFaults_acceptsGoodSpecs_data()
         << makeFaults(2, 3, 120, 1, 1);
     QTest::newRow("spaces and empty parts")
         << QStringLiteral(" drop = 1 , ,garbage=4, ") << makeFaults(0, 1, -1, 0, 4);
-    QTest::newRow("zero count") << QStringLiteral("no-answer=0") << SimFaults {};
+    QTest::newRow("zero count") << QStringLiteral("no-answer=0") << SimFaults{};
 }
 
 void TestSimConfig::parseFaults_acceptsGoodSpecs()
@@ -106,7 +106,7 @@ void TestSimConfig::faultsToString_roundTrips_data()
     QTest::addColumn<SimFaults>("faults");
     QTest::addColumn<QString>("text");
 
-    QTest::newRow("none") << SimFaults {} << QString();
+    QTest::newRow("none") << SimFaults{} << QString();
     QTest::newRow("one") << makeFaults(0, 0, -1, 2, 0) << QStringLiteral("no-answer=2");
     QTest::newRow("all") << makeFaults(2, 3, 120, 1,
         1) << QStringLiteral("bad-checksum=2,drop=3,garbage=1,no-answer=1,disconnect-at=120");
@@ -166,7 +166,7 @@ void TestSimConfig::demoConfig_firstThreeAreTheDocumentedDevices()
 
     for (int i = 0; i < 3; ++i) {
         QCOMPARE(demoConfig(i).networks.size(), demoNetworks().size());
-        QCOMPARE(demoConfig(i).faults, SimFaults {});
+        QCOMPARE(demoConfig(i).faults, SimFaults{});
     }
 }
 

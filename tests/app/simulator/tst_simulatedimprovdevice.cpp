@@ -35,7 +35,7 @@ public:
             QFile::encodeName(path).constData(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
         if (m_fd < 0)
             return false;
-        termios tio {};
+        termios tio{};
         ::tcgetattr(m_fd, &tio);
         ::cfmakeraw(&tio);
         ::tcsetattr(m_fd, TCSANOW, &tio);
@@ -133,24 +133,23 @@ SimDeviceConfig quietConfig(int index = 0)
 
 Packet statePacket(State s)
 {
-    return Packet {PacketType::CurrentState, QByteArray(1, char(s))};
+    return Packet{PacketType::CurrentState, QByteArray(1, char(s))};
 }
 
 Packet errorPacket(ErrorCode e)
 {
-    return Packet {PacketType::ErrorState, QByteArray(1, char(e))};
+    return Packet{PacketType::ErrorState, QByteArray(1, char(e))};
 }
 
 Packet resultPacket(Command command, const QList<QByteArray> &strings)
 {
-    return Packet {
-        PacketType::RpcResult, *improv::encodeRpc(improv::Rpc {quint8(command), strings})};
+    return Packet{PacketType::RpcResult, *improv::encodeRpc(improv::Rpc{quint8(command), strings})};
 }
 
 QList<QByteArray> resultStrings(const Packet &p)
 {
     const auto rpc = improv::decodeRpc(p.data);
-    return rpc ? rpc->strings : QList<QByteArray> {QByteArrayLiteral("<undecodable>")};
+    return rpc ? rpc->strings : QList<QByteArray>{QByteArrayLiteral("<undecodable>")};
 }
 
 } // namespace
@@ -247,7 +246,7 @@ void TestSimulatedImprovDevice::currentState_whenProvisioned_alsoSendsTheUrl()
     QVERIFY(m_client->sendCommand(Command::CurrentState));
     QVERIFY(m_client->waitForPackets(2));
     QCOMPARE(m_client->packets(),
-        (QList<Packet> {statePacket(State::Provisioned),
+        (QList<Packet>{statePacket(State::Provisioned),
             resultPacket(Command::CurrentState, {"http://kitchen-sensor.local"})}));
 }
 
@@ -310,7 +309,7 @@ void TestSimulatedImprovDevice::wifi_rightPassword_provisioningThenProvisionedWi
     QVERIFY(m_client->sendCommand(Command::WifiSettings, {ssid, password}));
     QVERIFY(m_client->waitForPackets(4));
     QCOMPARE(m_client->packets(),
-        (QList<Packet> {errorPacket(ErrorCode::None), statePacket(State::Provisioning),
+        (QList<Packet>{errorPacket(ErrorCode::None), statePacket(State::Provisioning),
             statePacket(State::Provisioned),
             resultPacket(Command::WifiSettings, {"http://kitchen-sensor.local"})}));
     QCOMPARE(m_device->state(), State::Provisioned);
@@ -343,7 +342,7 @@ void TestSimulatedImprovDevice::wifi_wrongPasswordOrUnknownNetwork_unableToConne
     QVERIFY(m_client->sendCommand(Command::WifiSettings, {ssid, password}));
     QVERIFY(m_client->waitForPackets(4));
     QCOMPARE(m_client->packets(),
-        (QList<Packet> {errorPacket(ErrorCode::None), statePacket(State::Provisioning),
+        (QList<Packet>{errorPacket(ErrorCode::None), statePacket(State::Provisioning),
             errorPacket(ErrorCode::UnableToConnect), statePacket(State::Ready)}));
     QCOMPARE(m_device->state(), State::Ready);
     QVERIFY(m_device->connectedSsid().isEmpty());
@@ -406,7 +405,7 @@ void TestSimulatedImprovDevice::deviceName_getThenSet_answersTheNewValue()
     QVERIFY(m_client->sendCommand(Command::DeviceName, {"Kitchen sensor (north)"}));
     QVERIFY(m_client->waitForPackets(2));
     QCOMPARE(m_client->packets(),
-        (QList<Packet> {resultPacket(Command::DeviceName, {"kitchen-sensor"}),
+        (QList<Packet>{resultPacket(Command::DeviceName, {"kitchen-sensor"}),
             resultPacket(Command::DeviceName, {"Kitchen sensor (north)"})}));
     QCOMPARE(m_device->deviceName(), QStringLiteral("Kitchen sensor (north)"));
 }
@@ -428,14 +427,14 @@ void TestSimulatedImprovDevice::legacyFirmware_answersUnknownRpcTo05To07()
     QVERIFY(m_client->sendCommand(Command::CurrentState));
     QVERIFY(m_client->waitForPackets(4));
     const Packet unknown = errorPacket(ErrorCode::UnknownRpc);
-    QCOMPARE(m_client->packets(),
-        (QList<Packet> {unknown, unknown, unknown, statePacket(State::Ready)}));
+    QCOMPARE(
+        m_client->packets(), (QList<Packet>{unknown, unknown, unknown, statePacket(State::Ready)}));
 }
 
 void TestSimulatedImprovDevice::unknownCommand_isUnknownRpc()
 {
     QVERIFY(startDevice(quietConfig()));
-    const auto rpc = improv::encodeRpc(improv::Rpc {0x42, {}});
+    const auto rpc = improv::encodeRpc(improv::Rpc{0x42, {}});
     QVERIFY(m_client->send(*improv::encodePacket(PacketType::RpcCommand, *rpc)));
     QVERIFY(m_client->waitForPackets(1));
     QCOMPARE(m_client->packets().first(), errorPacket(ErrorCode::UnknownRpc));
@@ -470,7 +469,7 @@ void TestSimulatedImprovDevice::severalCommandsAtOnce_answersKeepTheirOrder()
         + *improv::encodeCommand(Command::NetworkState)));
     QVERIFY(m_client->waitForPackets(3));
     QCOMPARE(m_client->packets(),
-        (QList<Packet> {resultPacket(Command::Hostname, {"kitchen-sensor"}),
+        (QList<Packet>{resultPacket(Command::Hostname, {"kitchen-sensor"}),
             statePacket(State::Ready), resultPacket(Command::NetworkState, {"0"})}));
 }
 
@@ -569,7 +568,7 @@ void TestSimulatedImprovDevice::faultNoAnswer_ignoresOnlyTheNextCommand()
     QVERIFY(m_client->sendCommand(Command::CurrentState));
     QVERIFY(m_client->waitForPackets(1));
     m_client->pumpFor(30);
-    QCOMPARE(m_client->packets(), QList<Packet> {statePacket(State::Ready)});
+    QCOMPARE(m_client->packets(), QList<Packet>{statePacket(State::Ready)});
 }
 
 void TestSimulatedImprovDevice::faultDisconnectAt_cutsTheLineAtThatByteAndUnplugs()
