@@ -234,7 +234,11 @@ Result<std::optional<WifiNetwork>> decodeScanEntry(const Rpc &rpc)
             QStringLiteral("The device reported RSSI \"%1\" for \"%2\", which is not a "
                            "number.")
                 .arg(decodeText(rpc.strings[1]), net.ssid));
-    net.secured = rpc.strings[2].compare("YES", Qt::CaseInsensitive) == 0;
+    // ESPHome sends "YES"/"NO"; other firmwares name the security ("WPA2",
+    // "WPA/WPA2"). Only an explicit "no authentication" value means open, so a
+    // network is never shown as open by mistake.
+    const QByteArray auth = rpc.strings[2].trimmed().toUpper();
+    net.secured = !(auth == "NO" || auth == "OPEN" || auth == "NONE" || auth == "0");
     return std::optional<WifiNetwork>(net);
 }
 

@@ -524,6 +524,14 @@ void tst_ImprovCodec::decodeScanEntry_data()
         << QByteArrayList{"x", "-1", "no"} << true << false << QStringLiteral("x") << -1 << false;
     QTest::newRow("RSSI with spaces") << QByteArrayList{"x", " -70 ", "NO"} << true << false
                                       << QStringLiteral("x") << -70 << false;
+    QTest::newRow("security named WPA2 counts as secured")
+        << QByteArrayList{"x", "-60", "WPA2"} << true << false << QStringLiteral("x") << -60
+        << true;
+    QTest::newRow("security named WPA/WPA2 counts as secured")
+        << QByteArrayList{"x", "-60", "WPA/WPA2"} << true << false << QStringLiteral("x") << -60
+        << true;
+    QTest::newRow("OPEN is open") << QByteArrayList{"x", "-60", "OPEN"} << true << false
+                                  << QStringLiteral("x") << -60 << false;
     QTest::newRow("extra strings ignored") << QByteArrayList{"x", "-60", "YES", "WPA3"} << true
                                            << false << QStringLiteral("x") << -60 << true;
     QTest::newRow("empty result ends the scan")
