@@ -9,5 +9,6 @@ namespace provbench::cli {
 int portsCommand(const QStringList &args);
 int improvCommand(const QStringList &args);
 int demoCommand(const QStringList &args);
+int profileCommand(const QStringList &args);
 
 } // namespace provbench::cli

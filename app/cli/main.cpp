@@ -16,6 +16,8 @@ void printUsage()
              "  improv    talk Improv Wi-Fi to a serial device:\n"
              "            improv info|state|scan|wifi|hostname|name|network --port P ...\n"
              "  demo      run a headless end-to-end demo against simulated devices\n"
+             "  profile   manage and compare provisioning profiles:\n"
+             "            profile list|show|validate|import|export|compare|samples ...\n"
              "\n"
              "Run 'provbench-cli <command> --help' for the options of a command.\n"
              "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 port missing.\n";
@@ -48,6 +50,8 @@ int main(int argc, char **argv)
         return improvCommand(args);
     if (command == u"demo")
         return demoCommand(args);
+    if (command == u"profile")
+        return profileCommand(args);
     err() << "error: unknown command '" << command
           << "'. Run 'provbench-cli --help' to see the commands.\n";
     return ExitUsage;

@@ -1,1 +1,241 @@
-// placeholder
+#include "app/cli/cliutil.h"
+#include "app/cli/commands.h"
+#include "app/profiles/comparison.h"
+#include "app/profiles/profilelibrary.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace provbench::cli {
+
+using namespace provbench::profiles;
+
+namespace {
+
+const QStringList kActions = {QStringLiteral("list"), QStringLiteral("show"),
+    QStringLiteral("validate"), QStringLiteral("import"), QStringLiteral("export"),
+    QStringLiteral("compare"), QStringLiteral("samples")};
+
+QJsonArray issuesJson(const Issues &issues)
+{
+    QJsonArray arr;
+    for (const Issue &i : issues)
+        arr.append(
+            QJsonObject{{QStringLiteral("path"), i.path}, {QStringLiteral("message"), i.message}});
+    return arr;
+}
+
+// A profile named on the command line: a file path, a library id, or the
+// exact name of a profile in the library.
+Result<Profile> resolve(const ProfileLibrary &library, const QString &ref)
+{
+    const QFileInfo fi(ref);
+    if (fi.isFile()) {
+        auto bytes = Workspace::readFile(fi.absoluteFilePath());
+        if (!bytes)
+            return std::unexpected(bytes.error());
+        auto p = parseProfile(*bytes);
+        if (!p)
+            return fail(Error::Code::InvalidArgument,
+                QStringLiteral("%1 is not a valid profile:\n%2").arg(ref, describe(p.error())));
+        return *p;
+    }
+    if (library.entry(ref))
+        return library.load(ref);
+    for (const ProfileLibrary::Entry &e : library.entries()) {
+        if (e.name == ref)
+            return library.load(e.id);
+    }
+    return fail(Error::Code::NotFound,
+        QStringLiteral("No profile \"%1\": give a file path, or an id or name from "
+                       "'provbench-cli profile list'.")
+            .arg(ref));
+}
+
+} // namespace
+
+int profileCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Manage and compare provisioning profiles in a workspace.\n"
+        "  list                       the workspace's profiles and whether they are valid\n"
+        "  show P                     a profile as JSON (secrets masked unless --include-secrets)\n"
+        "  validate P...              check profiles; exit 1 when any has issues\n"
+        "  import FILE                copy a profile file into the workspace\n"
+        "  export P FILE              write a profile to FILE (secrets masked unless "
+        "--include-secrets)\n"
+        "  compare A B                compare two profiles for --devices N\n"
+        "  samples                    add the sample profiles shipped with ProvBench\n"
+        "P, A and B are a file path, a profile id or a profile name."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("What to do."));
+    QCommandLineOption workspace(QStringLiteral("workspace"),
+        QStringLiteral("Workspace folder (default: $PROVBENCH_WORKSPACE, "
+                       "else the user's data folder)."),
+        QStringLiteral("DIR"));
+    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    QCommandLineOption secrets(QStringLiteral("include-secrets"),
+        QStringLiteral("Write secret values instead of <redacted>."));
+    QCommandLineOption devices(QStringLiteral("devices"),
+        QStringLiteral("Fleet size for compare (default 1)."), QStringLiteral("N"),
+        QStringLiteral("1"));
+    QCommandLineOption format(QStringLiteral("format"),
+        QStringLiteral("compare output: table (default), json or markdown."), QStringLiteral("F"),
+        QStringLiteral("table"));
+    parser.addOptions({workspace, json, secrets, devices, format});
+    auto usage = [](const QString &msg) {
+        return reportError(Error::make(Error::Code::InvalidArgument,
+            msg + QStringLiteral(" Run 'provbench-cli profile --help'.")));
+    };
+    if (!parser.parse(args))
+        return usage(parser.errorText() + QLatin1Char('.'));
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        return ExitOk;
+    }
+    const QStringList pos = parser.positionalArguments();
+    if (pos.isEmpty() || !kActions.contains(pos.first()))
+        return usage(
+            QStringLiteral("Name one action: %1.").arg(kActions.join(QStringLiteral(", "))));
+    const QString action = pos.first();
+    const QStringList rest = pos.mid(1);
+
+    auto ws = Workspace::open(
+        parser.isSet(workspace) ? parser.value(workspace) : Workspace::defaultPath());
+    if (!ws)
+        return reportError(ws.error());
+    ProfileLibrary library(*ws);
+    const bool asJson = parser.isSet(json);
+
+    if (action == u"list") {
+        const auto entries = library.entries();
+        if (asJson) {
+            QJsonArray arr;
+            for (const auto &e : entries)
+                arr.append(
+                    QJsonObject{{QStringLiteral("id"), e.id}, {QStringLiteral("name"), e.name},
+                        {QStringLiteral("kind"), e.kind ? kindName(*e.kind) : QString()},
+                        {QStringLiteral("valid"), e.parses && e.issues.isEmpty()},
+                        {QStringLiteral("issues"), issuesJson(e.issues)}});
+            printJson(arr);
+            return ExitOk;
+        }
+        if (entries.isEmpty()) {
+            out()
+                << "No profiles in " << ws->profilesDir()
+                << " yet: run 'provbench-cli profile samples' to add the samples, or import one.\n";
+            return ExitOk;
+        }
+        QList<QStringList> rows;
+        for (const auto &e : entries)
+            rows.append({e.id, e.name, e.kind ? kindName(*e.kind) : QStringLiteral("?"),
+                e.issues.isEmpty() ? QStringLiteral("ok")
+                                   : QStringLiteral("%1 issue(s)").arg(e.issues.size())});
+        printTable({QStringLiteral("ID"), QStringLiteral("NAME"), QStringLiteral("KIND"),
+                       QStringLiteral("STATUS")},
+            rows);
+        return ExitOk;
+    }
+    if (action == u"samples") {
+        auto n = library.installSamples();
+        if (!n)
+            return reportError(n.error());
+        out() << "Added " << *n << " sample profile(s) to " << ws->profilesDir() << ".\n";
+        return ExitOk;
+    }
+    if (action == u"show") {
+        if (rest.size() != 1)
+            return usage(QStringLiteral("profile show takes one profile."));
+        auto p = resolve(library, rest.first());
+        if (!p)
+            return reportError(p.error());
+        out() << toJson(*p, parser.isSet(secrets) ? SecretPolicy::Include : SecretPolicy::Mask);
+        return ExitOk;
+    }
+    if (action == u"validate") {
+        if (rest.isEmpty())
+            return usage(QStringLiteral("profile validate takes one or more profiles."));
+        bool allValid = true;
+        QJsonArray results;
+        for (const QString &ref : rest) {
+            Issues issues;
+            auto p = resolve(library, ref);
+            if (!p && p.error().code == Error::Code::NotFound)
+                return reportError(p.error());
+            if (!p)
+                issues = {Issue{QString(), p.error().message}};
+            else
+                issues = validate(*p);
+            allValid = allValid && issues.isEmpty();
+            if (asJson) {
+                results.append(QJsonObject{{QStringLiteral("profile"), ref},
+                    {QStringLiteral("valid"), issues.isEmpty()},
+                    {QStringLiteral("issues"), issuesJson(issues)}});
+            } else if (issues.isEmpty()) {
+                out() << ref << ": valid\n";
+            } else {
+                out() << ref << ": " << issues.size() << " issue(s)\n";
+                for (const Issue &i : issues)
+                    out() << "  " << i.toString() << '\n';
+            }
+        }
+        if (asJson)
+            printJson(results);
+        return allValid ? ExitOk : ExitFailed;
+    }
+    if (action == u"import") {
+        if (rest.size() != 1)
+            return usage(QStringLiteral("profile import takes one file."));
+        auto id = library.importFile(rest.first());
+        if (!id)
+            return reportError(id.error());
+        out() << "Imported as " << *id << '\n';
+        return ExitOk;
+    }
+    if (action == u"export") {
+        if (rest.size() != 2)
+            return usage(QStringLiteral("profile export takes a profile and a target file."));
+        auto p = resolve(library, rest[0]);
+        if (!p)
+            return reportError(p.error());
+        const bool include = parser.isSet(secrets);
+        if (auto ok = Workspace::writeFile(
+                rest[1], toJson(*p, include ? SecretPolicy::Include : SecretPolicy::Mask));
+            !ok)
+            return reportError(ok.error());
+        out() << "Exported to " << rest[1]
+              << (include ? " WITH its secrets: keep that file private.\n"
+                          : " (secrets masked; use --include-secrets to keep them).\n");
+        return ExitOk;
+    }
+    // compare
+    if (rest.size() != 2)
+        return usage(QStringLiteral("profile compare takes two profiles."));
+    bool ok = false;
+    const int n = parser.value(devices).toInt(&ok);
+    if (!ok || n < 1 || n > 1000000)
+        return usage(QStringLiteral("--devices takes a number from 1 to 1000000."));
+    const QString fmt = asJson ? QStringLiteral("json") : parser.value(format);
+    if (fmt != u"table" && fmt != u"json" && fmt != u"markdown")
+        return usage(QStringLiteral("--format is table, json or markdown."));
+    auto a = resolve(library, rest[0]);
+    if (!a)
+        return reportError(a.error());
+    auto b = resolve(library, rest[1]);
+    if (!b)
+        return reportError(b.error());
+    const Comparison cmp = compareProfiles(*a, *b, n);
+    if (fmt == u"json")
+        out() << QJsonDocument(comparisonToJson(cmp)).toJson(QJsonDocument::Indented);
+    else if (fmt == u"markdown")
+        out() << comparisonToMarkdown(cmp);
+    else
+        out() << comparisonToText(cmp);
+    return ExitOk;
+}
+
+} // namespace provbench::cli
