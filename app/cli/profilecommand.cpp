@@ -1,6 +1,7 @@
 #include "app/cli/cliutil.h"
 #include "app/cli/commands.h"
 #include "app/profiles/comparison.h"
+#include "app/profiles/inventorycheck.h"
 #include "app/profiles/profilelibrary.h"
 
 #include <QCommandLineParser>
@@ -69,6 +70,8 @@ int profileCommand(const QStringList &args)
         "  export P FILE              write a profile to FILE (secrets masked unless "
         "--include-secrets)\n"
         "  compare A B                compare two profiles for --devices N\n"
+        "  preview P                  hostname, name and address per device, and collisions\n"
+        "                             (--devices N, or --serial S for each device)\n"
         "  samples                    add the sample profiles shipped with ProvBench\n"
         "P, A and B are a file path, a profile id or a profile name."));
     parser.addHelpOption();
@@ -86,7 +89,11 @@ int profileCommand(const QStringList &args)
     QCommandLineOption format(QStringLiteral("format"),
         QStringLiteral("compare output: table (default), json or markdown."), QStringLiteral("F"),
         QStringLiteral("table"));
-    parser.addOptions({workspace, json, secrets, devices, format});
+    QCommandLineOption serial(QStringLiteral("serial"),
+        QStringLiteral("preview: a device serial number (repeatable, in "
+                       "sequence order)."),
+        QStringLiteral("S"));
+    parser.addOptions({workspace, json, secrets, devices, format, serial});
     auto usage = [](const QString &msg) {
         return reportError(Error::make(Error::Code::InvalidArgument,
             msg + QStringLiteral(" Run 'provbench-cli profile --help'.")));
@@ -211,6 +218,51 @@ int profileCommand(const QStringList &args)
               << (include ? " WITH its secrets: keep that file private.\n"
                           : " (secrets masked; use --include-secrets to keep them).\n");
         return ExitOk;
+    }
+    if (action == u"preview") {
+        if (rest.size() != 1)
+            return usage(QStringLiteral("profile preview takes one profile."));
+        auto p = resolve(library, rest.first());
+        if (!p)
+            return reportError(p.error());
+        QList<DeviceVars> fleet;
+        const QStringList serials = parser.values(serial);
+        bool countOk = false;
+        const int count
+            = serials.isEmpty() ? parser.value(devices).toInt(&countOk) : int(serials.size());
+        if (serials.isEmpty() && (!countOk || count < 1 || count > 100000))
+            return usage(QStringLiteral("--devices takes a number from 1 to 100000."));
+        for (int i = 0; i < count; ++i)
+            fleet.append(DeviceVars{serials.value(i), QString(), QString(), QString(), i + 1});
+        const InventoryCheck check = checkInventory(*p, fleet);
+        if (asJson) {
+            QJsonArray rows, collisions;
+            for (const auto &r : check.rows)
+                rows.append(QJsonObject{{QStringLiteral("device"), r.device},
+                    {QStringLiteral("hostname"), r.hostname},
+                    {QStringLiteral("deviceName"), r.deviceName},
+                    {QStringLiteral("address"), r.address}, {QStringLiteral("error"), r.error}});
+            for (const auto &c : check.collisions)
+                collisions.append(QJsonObject{{QStringLiteral("field"), c.field},
+                    {QStringLiteral("value"), c.value},
+                    {QStringLiteral("devices"), QJsonArray::fromStringList(c.devices)}});
+            printJson(QJsonObject{
+                {QStringLiteral("devices"), rows}, {QStringLiteral("collisions"), collisions}});
+        } else {
+            QList<QStringList> rows;
+            for (const auto &r : check.rows)
+                rows.append({r.device, r.hostname, r.deviceName, r.address, r.error});
+            printTable(
+                {QStringLiteral("DEVICE"), QStringLiteral("HOSTNAME"), QStringLiteral("NAME"),
+                    QStringLiteral("ADDRESS"), QStringLiteral("PROBLEM")},
+                rows);
+            for (const auto &c : check.collisions)
+                out() << "collision: " << c.devices.size() << " devices get " << c.field << " \""
+                      << c.value << "\": " << c.devices.join(QStringLiteral(", ")) << '\n';
+            if (check.collisions.isEmpty())
+                out() << "No collisions.\n";
+        }
+        return check.collisions.isEmpty() ? ExitOk : ExitFailed;
     }
     // compare
     if (rest.size() != 2)
