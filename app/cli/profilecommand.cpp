@@ -198,8 +198,11 @@ int profileCommand(const QStringList &args)
         if (rest.size() != 1)
             return usage(QStringLiteral("profile import takes one file."));
         auto id = library.importFile(rest.first());
-        if (!id)
-            return reportError(id.error());
+        if (!id) {
+            // An invalid file is a failed operation, not a usage mistake.
+            const int code = reportError(id.error());
+            return id.error().code == Error::Code::InvalidArgument ? int(ExitFailed) : code;
+        }
         out() << "Imported as " << *id << '\n';
         return ExitOk;
     }

@@ -42,7 +42,8 @@ struct CostStep
     QString label; // "Write Wi-Fi credentials"
     double operatorMinutes = 0;
     double automatedMinutes = 0;
-    bool perDevice = true; // false: once per deployment (set up the EST server)
+    bool perDevice = true;   // false: once per deployment (set up the EST server)
+    bool calibrated = false; // operator minutes measured, not the documented default
 };
 
 // Default minutes per step, documented in docs/profiles.md. Calibration
@@ -73,9 +74,9 @@ private:
 
 struct Effort
 {
-    QList<CostStep> steps;        // what this profile takes, derived from its fields
-    double setupMinutes = 0;      // once per deployment
-    double perDeviceMinutes = 0;  // operator time per device
+    QList<CostStep> steps;       // what this profile takes, derived from its fields
+    double setupMinutes = 0;     // once per deployment
+    double perDeviceMinutes = 0; // operator time per device
     double automatedPerDevice = 0;
     int manualStepsPerDevice = 0;
     double totalMinutes(int devices) const { return setupMinutes + perDeviceMinutes * devices; }
@@ -85,8 +86,8 @@ struct Effort
 
 struct Scalability
 {
-    int rating = 0;      // 1 (poor) .. 5 (excellent), from the numbers below
-    QString summary;     // one computed sentence
+    int rating = 0;  // 1 (poor) .. 5 (excellent), from the numbers below
+    QString summary; // one computed sentence
     double hoursFor(int devices, const Effort &e) const { return e.totalMinutes(devices) / 60.0; }
 };
 
@@ -96,7 +97,7 @@ struct ChangeImpact
 {
     QString change; // "Change the Wi-Fi password", "Rotate device credentials", ...
     ChangeHow how = ChangeHow::SiteVisit;
-    QString why;    // derived from the profile's fields
+    QString why; // derived from the profile's fields
 };
 
 // --- security findings ----------------------------------------------------------
@@ -105,7 +106,7 @@ enum class Severity { Info, Low, Medium, High };
 
 struct Finding
 {
-    QString rule;      // stable id, e.g. "shared-secret"
+    QString rule; // stable id, e.g. "shared-secret"
     Severity severity = Severity::Medium;
     QString title;     // "Secret shared across devices"
     QString detail;    // which field and why, computed
@@ -141,8 +142,8 @@ struct Comparison
     std::optional<int> breakEvenDevices;
 };
 
-Comparison compareProfiles(const Profile &left, const Profile &right, int devices,
-                           const CostModel &model = CostModel());
+Comparison compareProfiles(
+    const Profile &left, const Profile &right, int devices, const CostModel &model = CostModel());
 
 // Stable machine-readable form ("schema": "provbench.comparison/1"); documented
 // in docs/profiles.md so scripts can rely on its keys.

@@ -6,8 +6,7 @@ namespace {
 
 // One table per enum: JSON name and human label side by side, so the two can
 // never drift apart.
-template<typename E>
-struct Named
+template<typename E> struct Named
 {
     E value;
     const char *name;
@@ -25,9 +24,12 @@ constexpr Named<WifiSecurity> kSecurities[] = {
     {WifiSecurity::Wpa2Wpa3, "wpa2-wpa3", "WPA2/WPA3 mixed"},
 };
 constexpr Named<KeyAlgorithm> kAlgorithms[] = {
-    {KeyAlgorithm::EcP256, "ec-p256", "EC P-256"},    {KeyAlgorithm::EcP384, "ec-p384", "EC P-384"},
-    {KeyAlgorithm::Ed25519, "ed25519", "Ed25519"},    {KeyAlgorithm::Rsa2048, "rsa-2048", "RSA 2048"},
-    {KeyAlgorithm::Rsa3072, "rsa-3072", "RSA 3072"}, {KeyAlgorithm::Rsa4096, "rsa-4096", "RSA 4096"},
+    {KeyAlgorithm::EcP256, "ec-p256", "EC P-256"},
+    {KeyAlgorithm::EcP384, "ec-p384", "EC P-384"},
+    {KeyAlgorithm::Ed25519, "ed25519", "Ed25519"},
+    {KeyAlgorithm::Rsa2048, "rsa-2048", "RSA 2048"},
+    {KeyAlgorithm::Rsa3072, "rsa-3072", "RSA 3072"},
+    {KeyAlgorithm::Rsa4096, "rsa-4096", "RSA 4096"},
 };
 constexpr Named<StaticCredentialKind> kCredentials[] = {
     {StaticCredentialKind::None, "none", "None"},
@@ -35,7 +37,7 @@ constexpr Named<StaticCredentialKind> kCredentials[] = {
     {StaticCredentialKind::UsernamePassword, "username-password", "Username and password"},
     {StaticCredentialKind::SharedCertificate, "shared-certificate", "Shared certificate"},
     {StaticCredentialKind::BenchCertificate, "bench-certificate",
-     "Per-device certificate made on the bench"},
+        "Per-device certificate made on the bench"},
 };
 constexpr Named<EnrollmentMethod> kMethods[] = {
     {EnrollmentMethod::Est, "est", "EST (RFC 7030)"},
@@ -43,8 +45,7 @@ constexpr Named<EnrollmentMethod> kMethods[] = {
     {EnrollmentMethod::Lwm2mBootstrap, "lwm2m-bootstrap", "LwM2M bootstrap"},
 };
 
-template<typename E, std::size_t N>
-QString nameOf(const Named<E> (&table)[N], E value)
+template<typename E, std::size_t N> QString nameOf(const Named<E> (&table)[N], E value)
 {
     for (const auto &n : table) {
         if (n.value == value)
@@ -53,8 +54,7 @@ QString nameOf(const Named<E> (&table)[N], E value)
     return QString();
 }
 
-template<typename E, std::size_t N>
-QString labelOf(const Named<E> (&table)[N], E value)
+template<typename E, std::size_t N> QString labelOf(const Named<E> (&table)[N], E value)
 {
     for (const auto &n : table) {
         if (n.value == value)

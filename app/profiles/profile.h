@@ -93,10 +93,10 @@ enum class StaticCredentialKind {
 struct StaticCredentials
 {
     StaticCredentialKind kind = StaticCredentialKind::None;
-    QString pskIdentity; // SharedPsk (template allowed)
-    Secret psk;          // SharedPsk: hex, 16-128 digits
-    QString username;    // UsernamePassword (template allowed)
-    Secret password;     // UsernamePassword (template allowed, e.g. "{random:20}")
+    QString pskIdentity;     // SharedPsk (template allowed)
+    Secret psk;              // SharedPsk: hex, 16-128 digits
+    QString username;        // UsernamePassword (template allowed)
+    Secret password;         // UsernamePassword (template allowed, e.g. "{random:20}")
     QString certificateFile; // SharedCertificate: PEM, relative to the workspace
     QString privateKeyFile;  // SharedCertificate: PEM, relative to the workspace
     KeyAlgorithm keyAlgorithm = KeyAlgorithm::EcP256; // BenchCertificate
@@ -175,7 +175,10 @@ struct Profile
                                                                 : ProfileKind::Dynamic;
     }
     const StaticSettings *staticSettings() const { return std::get_if<StaticSettings>(&settings); }
-    const DynamicSettings *dynamicSettings() const { return std::get_if<DynamicSettings>(&settings); }
+    const DynamicSettings *dynamicSettings() const
+    {
+        return std::get_if<DynamicSettings>(&settings);
+    }
     StaticSettings *staticSettings() { return std::get_if<StaticSettings>(&settings); }
     DynamicSettings *dynamicSettings() { return std::get_if<DynamicSettings>(&settings); }
     bool operator==(const Profile &) const = default;

@@ -49,7 +49,8 @@ public:
         for (auto it = o.begin(); it != o.end(); ++it) {
             if (!allowed.contains(it.key()))
                 add(join(path, it.key()),
-                    QStringLiteral("unknown field; allowed here: %1").arg(allowed.join(QStringLiteral(", "))));
+                    QStringLiteral("unknown field; allowed here: %1")
+                        .arg(allowed.join(QStringLiteral(", "))));
         }
     }
 
@@ -68,7 +69,8 @@ public:
         return v.toObject();
     }
 
-    QString string(const QJsonObject &o, const QString &path, const QString &key, bool required = false)
+    QString string(
+        const QJsonObject &o, const QString &path, const QString &key, bool required = false)
     {
         const QJsonValue v = o.value(key);
         if (v.isUndefined()) {
@@ -122,7 +124,8 @@ public:
         if (v.isUndefined())
             return {};
         if (!v.isArray()) {
-            add(join(path, key), QStringLiteral("must be a list of text values, not %1").arg(typeName(v)));
+            add(join(path, key),
+                QStringLiteral("must be a list of text values, not %1").arg(typeName(v)));
             return {};
         }
         QStringList out;
@@ -139,31 +142,31 @@ public:
 
     template<typename E>
     E enumeration(const QJsonObject &o, const QString &path, const QString &key, E fallback,
-                  std::optional<E> (*fromName)(const QString &), const QStringList &names,
-                  bool required = false)
+        std::optional<E> (*fromName)(const QString &), const QStringList &names,
+        bool required = false)
     {
         const QString s = string(o, path, key, required);
         if (s.isEmpty())
             return fallback;
         if (auto e = fromName(s))
             return *e;
-        add(join(path, key), QStringLiteral("\"%1\" is not allowed; use one of %2")
-                                 .arg(s, names.join(QStringLiteral(", "))));
+        add(join(path, key),
+            QStringLiteral("\"%1\" is not allowed; use one of %2")
+                .arg(s, names.join(QStringLiteral(", "))));
         return fallback;
     }
 };
 
 const QStringList kSecurityNames = {QStringLiteral("open"), QStringLiteral("wpa2-psk"),
-                                    QStringLiteral("wpa3-sae"), QStringLiteral("wpa2-wpa3")};
-const QStringList kAlgorithmNames = {QStringLiteral("ec-p256"),  QStringLiteral("ec-p384"),
-                                     QStringLiteral("ed25519"),  QStringLiteral("rsa-2048"),
-                                     QStringLiteral("rsa-3072"), QStringLiteral("rsa-4096")};
-const QStringList kCredentialNames = {QStringLiteral("none"), QStringLiteral("shared-psk"),
-                                      QStringLiteral("username-password"),
-                                      QStringLiteral("shared-certificate"),
-                                      QStringLiteral("bench-certificate")};
-const QStringList kMethodNames = {QStringLiteral("est"), QStringLiteral("mqtt-fleet"),
-                                  QStringLiteral("lwm2m-bootstrap")};
+    QStringLiteral("wpa3-sae"), QStringLiteral("wpa2-wpa3")};
+const QStringList kAlgorithmNames
+    = {QStringLiteral("ec-p256"), QStringLiteral("ec-p384"), QStringLiteral("ed25519"),
+        QStringLiteral("rsa-2048"), QStringLiteral("rsa-3072"), QStringLiteral("rsa-4096")};
+const QStringList kCredentialNames
+    = {QStringLiteral("none"), QStringLiteral("shared-psk"), QStringLiteral("username-password"),
+        QStringLiteral("shared-certificate"), QStringLiteral("bench-certificate")};
+const QStringList kMethodNames
+    = {QStringLiteral("est"), QStringLiteral("mqtt-fleet"), QStringLiteral("lwm2m-bootstrap")};
 
 void readNetwork(Reader &r, const QJsonObject &root, Profile &p)
 {
@@ -171,14 +174,15 @@ void readNetwork(Reader &r, const QJsonObject &root, Profile &p)
     r.allowOnly(net, QStringLiteral("network"), {QStringLiteral("wifi"), QStringLiteral("ip")});
     if (net.contains(QStringLiteral("wifi"))) {
         const QString path = QStringLiteral("network.wifi");
-        const QJsonObject w = r.object(net, QStringLiteral("network"), QStringLiteral("wifi"), false);
+        const QJsonObject w
+            = r.object(net, QStringLiteral("network"), QStringLiteral("wifi"), false);
         r.allowOnly(w, path,
-                    {QStringLiteral("ssid"), QStringLiteral("security"), QStringLiteral("passphrase"),
-                     QStringLiteral("hidden")});
+            {QStringLiteral("ssid"), QStringLiteral("security"), QStringLiteral("passphrase"),
+                QStringLiteral("hidden")});
         WifiConfig wifi;
         wifi.ssid = r.string(w, path, QStringLiteral("ssid"), true);
         wifi.security = r.enumeration(w, path, QStringLiteral("security"), WifiSecurity::Wpa2Psk,
-                                      &wifiSecurityFromName, kSecurityNames);
+            &wifiSecurityFromName, kSecurityNames);
         wifi.passphrase = r.secret(w, path, QStringLiteral("passphrase"));
         wifi.hidden = r.boolean(w, path, QStringLiteral("hidden"), false);
         p.network.wifi = wifi;
@@ -187,14 +191,15 @@ void readNetwork(Reader &r, const QJsonObject &root, Profile &p)
     }
     const QString ipPath = QStringLiteral("network.ip");
     const QJsonObject ip = r.object(net, QStringLiteral("network"), QStringLiteral("ip"), false);
-    const QString mode = ip.isEmpty() ? QStringLiteral("dhcp") : r.string(ip, ipPath, QStringLiteral("mode"), true);
+    const QString mode = ip.isEmpty() ? QStringLiteral("dhcp")
+                                      : r.string(ip, ipPath, QStringLiteral("mode"), true);
     if (mode == u"dhcp") {
         r.allowOnly(ip, ipPath, {QStringLiteral("mode")});
         p.network.ip = IpConfig{};
     } else if (mode == u"static") {
         r.allowOnly(ip, ipPath,
-                    {QStringLiteral("mode"), QStringLiteral("address"), QStringLiteral("prefixLength"),
-                     QStringLiteral("gateway"), QStringLiteral("dns")});
+            {QStringLiteral("mode"), QStringLiteral("address"), QStringLiteral("prefixLength"),
+                QStringLiteral("gateway"), QStringLiteral("dns")});
         p.network.ip.dhcp = false;
         p.network.ip.address = r.string(ip, ipPath, QStringLiteral("address"), true);
         p.network.ip.prefixLength = r.integer(ip, ipPath, QStringLiteral("prefixLength"), 24);
@@ -202,7 +207,7 @@ void readNetwork(Reader &r, const QJsonObject &root, Profile &p)
         p.network.ip.dns = r.stringList(ip, ipPath, QStringLiteral("dns"));
     } else if (!mode.isEmpty()) {
         r.add(QStringLiteral("network.ip.mode"),
-              QStringLiteral("\"%1\" is not allowed; use dhcp or static").arg(mode));
+            QStringLiteral("\"%1\" is not allowed; use dhcp or static").arg(mode));
     }
 }
 
@@ -211,9 +216,10 @@ void readStatic(Reader &r, const QJsonObject &root, StaticSettings &s)
     const QString path = QStringLiteral("credentials");
     const QJsonObject c = r.object(root, {}, path, false);
     StaticCredentials &cred = s.credentials;
-    cred.kind = c.isEmpty() ? StaticCredentialKind::None
-                            : r.enumeration(c, path, QStringLiteral("type"), StaticCredentialKind::None,
-                                            &credentialKindFromName, kCredentialNames, true);
+    cred.kind = c.isEmpty()
+        ? StaticCredentialKind::None
+        : r.enumeration(c, path, QStringLiteral("type"), StaticCredentialKind::None,
+            &credentialKindFromName, kCredentialNames, true);
     QStringList allowed{QStringLiteral("type")};
     switch (cred.kind) {
     case StaticCredentialKind::None:
@@ -236,8 +242,8 @@ void readStatic(Reader &r, const QJsonObject &root, StaticSettings &s)
     case StaticCredentialKind::BenchCertificate:
         allowed << QStringLiteral("keyAlgorithm") << QStringLiteral("validityDays")
                 << QStringLiteral("subject");
-        cred.keyAlgorithm = r.enumeration(c, path, QStringLiteral("keyAlgorithm"), KeyAlgorithm::EcP256,
-                                          &keyAlgorithmFromName, kAlgorithmNames);
+        cred.keyAlgorithm = r.enumeration(c, path, QStringLiteral("keyAlgorithm"),
+            KeyAlgorithm::EcP256, &keyAlgorithmFromName, kAlgorithmNames);
         cred.validityDays = r.integer(c, path, QStringLiteral("validityDays"), 365);
         if (c.contains(QStringLiteral("subject")))
             cred.subject = r.string(c, path, QStringLiteral("subject"));
@@ -251,7 +257,7 @@ void readDynamic(Reader &r, const QJsonObject &root, DynamicSettings &d)
     const QString path = QStringLiteral("enrollment");
     const QJsonObject e = r.object(root, {}, path, true);
     d.method = r.enumeration(e, path, QStringLiteral("method"), EnrollmentMethod::Est,
-                             &enrollmentMethodFromName, kMethodNames, !e.isEmpty());
+        &enrollmentMethodFromName, kMethodNames, !e.isEmpty());
     QStringList allowed{QStringLiteral("method")};
     switch (d.method) {
     case EnrollmentMethod::Est: {
@@ -269,9 +275,11 @@ void readDynamic(Reader &r, const QJsonObject &root, DynamicSettings &d)
     }
     case EnrollmentMethod::MqttFleet: {
         allowed << QStringLiteral("broker") << QStringLiteral("claimCertificate")
-                << QStringLiteral("claimKey") << QStringLiteral("template") << QStringLiteral("topics");
+                << QStringLiteral("claimKey") << QStringLiteral("template")
+                << QStringLiteral("topics");
         d.mqttFleet.brokerUrl = r.string(e, path, QStringLiteral("broker"), true);
-        d.mqttFleet.claimCertificateFile = r.string(e, path, QStringLiteral("claimCertificate"), true);
+        d.mqttFleet.claimCertificateFile
+            = r.string(e, path, QStringLiteral("claimCertificate"), true);
         d.mqttFleet.claimKeyFile = r.string(e, path, QStringLiteral("claimKey"), true);
         d.mqttFleet.templateName = r.string(e, path, QStringLiteral("template"), true);
         const QString topicsPath = QStringLiteral("enrollment.topics");
@@ -282,7 +290,8 @@ void readDynamic(Reader &r, const QJsonObject &root, DynamicSettings &d)
         break;
     }
     case EnrollmentMethod::Lwm2mBootstrap:
-        allowed << QStringLiteral("serverUri") << QStringLiteral("pskIdentity") << QStringLiteral("psk");
+        allowed << QStringLiteral("serverUri") << QStringLiteral("pskIdentity")
+                << QStringLiteral("psk");
         d.lwm2m.serverUri = r.string(e, path, QStringLiteral("serverUri"), true);
         d.lwm2m.pskIdentity = r.string(e, path, QStringLiteral("pskIdentity"), true);
         d.lwm2m.psk = r.secret(e, path, QStringLiteral("psk"));
@@ -293,10 +302,11 @@ void readDynamic(Reader &r, const QJsonObject &root, DynamicSettings &d)
     const QJsonObject key = r.object(root, {}, QStringLiteral("deviceKey"), false);
     r.allowOnly(key, QStringLiteral("deviceKey"), {QStringLiteral("algorithm")});
     d.deviceKey = r.enumeration(key, QStringLiteral("deviceKey"), QStringLiteral("algorithm"),
-                                KeyAlgorithm::EcP256, &keyAlgorithmFromName, kAlgorithmNames);
+        KeyAlgorithm::EcP256, &keyAlgorithmFromName, kAlgorithmNames);
     const QString certPath = QStringLiteral("certificate");
     const QJsonObject cert = r.object(root, {}, certPath, false);
-    r.allowOnly(cert, certPath, {QStringLiteral("lifetimeDays"), QStringLiteral("renewBeforeDays")});
+    r.allowOnly(
+        cert, certPath, {QStringLiteral("lifetimeDays"), QStringLiteral("renewBeforeDays")});
     d.certificateLifetimeDays = r.integer(cert, certPath, QStringLiteral("lifetimeDays"), 365);
     d.renewBeforeDays = r.integer(cert, certPath, QStringLiteral("renewBeforeDays"), 30);
 }
@@ -321,24 +331,26 @@ std::pair<int, int> lineColumn(const QByteArray &text, qsizetype offset)
 std::expected<Profile, Issues> parseProfile(const QByteArray &json)
 {
     if (json.size() > kMaxProfileBytes)
-        return std::unexpected(Issues{{QString(), QStringLiteral("the file has %1 bytes; a profile "
-                                                                 "has at most 1 MiB: is this the "
-                                                                 "right file?")
-                                                      .arg(json.size())}});
+        return std::unexpected(Issues{{QString(),
+            QStringLiteral("the file has %1 bytes; a profile "
+                           "has at most 1 MiB: is this the "
+                           "right file?")
+                .arg(json.size())}});
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError) {
         const auto [line, column] = lineColumn(json, error.offset);
-        return std::unexpected(Issues{{QString(), QStringLiteral("not valid JSON at line %1, column "
-                                                                 "%2: %3")
-                                                      .arg(line)
-                                                      .arg(column)
-                                                      .arg(error.errorString())}});
+        return std::unexpected(Issues{{QString(),
+            QStringLiteral("not valid JSON at line %1, column "
+                           "%2: %3")
+                .arg(line)
+                .arg(column)
+                .arg(error.errorString())}});
     }
     if (!doc.isObject())
-        return std::unexpected(
-            Issues{{QString(), QStringLiteral("a profile is a JSON object ({ ... }), not a list or a "
-                                              "value")}});
+        return std::unexpected(Issues{{QString(),
+            QStringLiteral("a profile is a JSON object ({ ... }), not a list or a "
+                           "value")}});
     const QJsonObject root = doc.object();
     Reader r;
 
@@ -349,24 +361,24 @@ std::expected<Profile, Issues> parseProfile(const QByteArray &json)
         const int version = schema.startsWith(prefix) ? schema.mid(prefix.size()).toInt(&ok) : 0;
         if (!ok || version < 1)
             return std::unexpected(Issues{{QStringLiteral("schema"),
-                                           QStringLiteral("\"%1\" is not a ProvBench profile schema; "
-                                                          "expected \"%2%3\"")
-                                               .arg(schema, prefix)
-                                               .arg(kSchemaVersion)}});
+                QStringLiteral("\"%1\" is not a ProvBench profile schema; "
+                               "expected \"%2%3\"")
+                    .arg(schema, prefix)
+                    .arg(kSchemaVersion)}});
         if (version > kSchemaVersion)
             return std::unexpected(Issues{{QStringLiteral("schema"),
-                                           QStringLiteral("this profile uses %1, which is newer than "
-                                                          "this ProvBench understands (%2%3): update "
-                                                          "ProvBench to open it")
-                                               .arg(schema, prefix)
-                                               .arg(kSchemaVersion)}});
+                QStringLiteral("this profile uses %1, which is newer than "
+                               "this ProvBench understands (%2%3): update "
+                               "ProvBench to open it")
+                    .arg(schema, prefix)
+                    .arg(kSchemaVersion)}});
     }
-    const auto kind = r.enumeration(root, {}, QStringLiteral("kind"), ProfileKind::Static, &kindFromName,
-                                    {QStringLiteral("static"), QStringLiteral("dynamic")}, true);
+    const auto kind = r.enumeration(root, {}, QStringLiteral("kind"), ProfileKind::Static,
+        &kindFromName, {QStringLiteral("static"), QStringLiteral("dynamic")}, true);
 
-    QStringList allowed{QStringLiteral("schema"),  QStringLiteral("kind"),    QStringLiteral("name"),
-                        QStringLiteral("description"), QStringLiteral("site"), QStringLiteral("naming"),
-                        QStringLiteral("network"), QStringLiteral("endpoints"), QStringLiteral("ntp")};
+    QStringList allowed{QStringLiteral("schema"), QStringLiteral("kind"), QStringLiteral("name"),
+        QStringLiteral("description"), QStringLiteral("site"), QStringLiteral("naming"),
+        QStringLiteral("network"), QStringLiteral("endpoints"), QStringLiteral("ntp")};
     if (kind == ProfileKind::Static)
         allowed << QStringLiteral("credentials");
     else
@@ -377,12 +389,13 @@ std::expected<Profile, Issues> parseProfile(const QByteArray &json)
             continue;
         const bool otherKind = it.key() == u"credentials" || it.key() == u"enrollment"
             || it.key() == u"deviceKey" || it.key() == u"certificate";
-        r.add(it.key(), otherKind ? QStringLiteral("only %1 profiles have this; remove it or change "
-                                                   "\"kind\"")
-                                        .arg(kind == ProfileKind::Static ? QStringLiteral("dynamic")
-                                                                         : QStringLiteral("static"))
-                                  : QStringLiteral("unknown field; allowed here: %1")
-                                        .arg(allowed.join(QStringLiteral(", "))));
+        r.add(it.key(),
+            otherKind ? QStringLiteral("only %1 profiles have this; remove it or change "
+                                       "\"kind\"")
+                            .arg(kind == ProfileKind::Static ? QStringLiteral("dynamic")
+                                                             : QStringLiteral("static"))
+                      : QStringLiteral("unknown field; allowed here: %1")
+                            .arg(allowed.join(QStringLiteral(", "))));
     }
 
     Profile p;
@@ -390,13 +403,14 @@ std::expected<Profile, Issues> parseProfile(const QByteArray &json)
     p.description = r.string(root, {}, QStringLiteral("description"));
     p.site = r.string(root, {}, QStringLiteral("site"));
     const QJsonObject naming = r.object(root, {}, QStringLiteral("naming"), false);
-    r.allowOnly(naming, QStringLiteral("naming"), {QStringLiteral("hostname"), QStringLiteral("deviceName")});
+    r.allowOnly(naming, QStringLiteral("naming"),
+        {QStringLiteral("hostname"), QStringLiteral("deviceName")});
     p.naming.hostname = r.string(naming, QStringLiteral("naming"), QStringLiteral("hostname"));
     p.naming.deviceName = r.string(naming, QStringLiteral("naming"), QStringLiteral("deviceName"));
     readNetwork(r, root, p);
     const QJsonObject ep = r.object(root, {}, QStringLiteral("endpoints"), false);
     r.allowOnly(ep, QStringLiteral("endpoints"),
-                {QStringLiteral("mqtt"), QStringLiteral("https"), QStringLiteral("coap")});
+        {QStringLiteral("mqtt"), QStringLiteral("https"), QStringLiteral("coap")});
     p.endpoints.mqtt = r.string(ep, QStringLiteral("endpoints"), QStringLiteral("mqtt"));
     p.endpoints.https = r.string(ep, QStringLiteral("endpoints"), QStringLiteral("https"));
     p.endpoints.coap = r.string(ep, QStringLiteral("endpoints"), QStringLiteral("coap"));
@@ -432,35 +446,39 @@ QJsonValue secretValue(const Secret &s, SecretPolicy policy)
 QJsonObject toJsonObject(const Profile &p, SecretPolicy secrets)
 {
     QJsonObject root;
-    root.insert(QStringLiteral("schema"), QString(QLatin1String(kSchemaPrefix) + QString::number(kSchemaVersion)));
+    root.insert(QStringLiteral("schema"),
+        QString(QLatin1String(kSchemaPrefix) + QString::number(kSchemaVersion)));
     root.insert(QStringLiteral("kind"), kindName(p.kind()));
     root.insert(QStringLiteral("name"), p.name);
     root.insert(QStringLiteral("description"), p.description);
     root.insert(QStringLiteral("site"), p.site);
-    root.insert(QStringLiteral("naming"), QJsonObject{{QStringLiteral("hostname"), p.naming.hostname},
-                                                      {QStringLiteral("deviceName"), p.naming.deviceName}});
+    root.insert(QStringLiteral("naming"),
+        QJsonObject{{QStringLiteral("hostname"), p.naming.hostname},
+            {QStringLiteral("deviceName"), p.naming.deviceName}});
     QJsonObject net;
     if (p.network.wifi) {
         const WifiConfig &w = *p.network.wifi;
         net.insert(QStringLiteral("wifi"),
-                   QJsonObject{{QStringLiteral("ssid"), w.ssid},
-                               {QStringLiteral("security"), wifiSecurityName(w.security)},
-                               {QStringLiteral("passphrase"), secretValue(w.passphrase, secrets)},
-                               {QStringLiteral("hidden"), w.hidden}});
+            QJsonObject{{QStringLiteral("ssid"), w.ssid},
+                {QStringLiteral("security"), wifiSecurityName(w.security)},
+                {QStringLiteral("passphrase"), secretValue(w.passphrase, secrets)},
+                {QStringLiteral("hidden"), w.hidden}});
     }
     if (p.network.ip.dhcp)
-        net.insert(QStringLiteral("ip"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("dhcp")}});
+        net.insert(
+            QStringLiteral("ip"), QJsonObject{{QStringLiteral("mode"), QStringLiteral("dhcp")}});
     else
         net.insert(QStringLiteral("ip"),
-                   QJsonObject{{QStringLiteral("mode"), QStringLiteral("static")},
-                               {QStringLiteral("address"), p.network.ip.address},
-                               {QStringLiteral("prefixLength"), p.network.ip.prefixLength},
-                               {QStringLiteral("gateway"), p.network.ip.gateway},
-                               {QStringLiteral("dns"), QJsonArray::fromStringList(p.network.ip.dns)}});
+            QJsonObject{{QStringLiteral("mode"), QStringLiteral("static")},
+                {QStringLiteral("address"), p.network.ip.address},
+                {QStringLiteral("prefixLength"), p.network.ip.prefixLength},
+                {QStringLiteral("gateway"), p.network.ip.gateway},
+                {QStringLiteral("dns"), QJsonArray::fromStringList(p.network.ip.dns)}});
     root.insert(QStringLiteral("network"), net);
-    root.insert(QStringLiteral("endpoints"), QJsonObject{{QStringLiteral("mqtt"), p.endpoints.mqtt},
-                                                         {QStringLiteral("https"), p.endpoints.https},
-                                                         {QStringLiteral("coap"), p.endpoints.coap}});
+    root.insert(QStringLiteral("endpoints"),
+        QJsonObject{{QStringLiteral("mqtt"), p.endpoints.mqtt},
+            {QStringLiteral("https"), p.endpoints.https},
+            {QStringLiteral("coap"), p.endpoints.coap}});
     root.insert(QStringLiteral("ntp"), QJsonArray::fromStringList(p.ntp));
 
     if (const StaticSettings *s = p.staticSettings()) {
@@ -494,8 +512,9 @@ QJsonObject toJsonObject(const Profile &p, SecretPolicy secrets)
         case EnrollmentMethod::Est:
             e.insert(QStringLiteral("url"), d->est.url);
             e.insert(QStringLiteral("trustAnchor"), d->est.trustAnchorFile);
-            e.insert(QStringLiteral("token"), QJsonObject{{QStringLiteral("ttlMinutes"), d->est.tokenTtlMinutes},
-                                                          {QStringLiteral("singleUse"), d->est.tokenSingleUse}});
+            e.insert(QStringLiteral("token"),
+                QJsonObject{{QStringLiteral("ttlMinutes"), d->est.tokenTtlMinutes},
+                    {QStringLiteral("singleUse"), d->est.tokenSingleUse}});
             e.insert(QStringLiteral("manualApproval"), d->est.manualApproval);
             break;
         case EnrollmentMethod::MqttFleet:
@@ -503,8 +522,9 @@ QJsonObject toJsonObject(const Profile &p, SecretPolicy secrets)
             e.insert(QStringLiteral("claimCertificate"), d->mqttFleet.claimCertificateFile);
             e.insert(QStringLiteral("claimKey"), d->mqttFleet.claimKeyFile);
             e.insert(QStringLiteral("template"), d->mqttFleet.templateName);
-            e.insert(QStringLiteral("topics"), QJsonObject{{QStringLiteral("request"), d->mqttFleet.requestTopic},
-                                                           {QStringLiteral("response"), d->mqttFleet.responseTopic}});
+            e.insert(QStringLiteral("topics"),
+                QJsonObject{{QStringLiteral("request"), d->mqttFleet.requestTopic},
+                    {QStringLiteral("response"), d->mqttFleet.responseTopic}});
             break;
         case EnrollmentMethod::Lwm2mBootstrap:
             e.insert(QStringLiteral("serverUri"), d->lwm2m.serverUri);
@@ -514,10 +534,10 @@ QJsonObject toJsonObject(const Profile &p, SecretPolicy secrets)
         }
         root.insert(QStringLiteral("enrollment"), e);
         root.insert(QStringLiteral("deviceKey"),
-                    QJsonObject{{QStringLiteral("algorithm"), keyAlgorithmName(d->deviceKey)}});
+            QJsonObject{{QStringLiteral("algorithm"), keyAlgorithmName(d->deviceKey)}});
         root.insert(QStringLiteral("certificate"),
-                    QJsonObject{{QStringLiteral("lifetimeDays"), d->certificateLifetimeDays},
-                                {QStringLiteral("renewBeforeDays"), d->renewBeforeDays}});
+            QJsonObject{{QStringLiteral("lifetimeDays"), d->certificateLifetimeDays},
+                {QStringLiteral("renewBeforeDays"), d->renewBeforeDays}});
     }
     return root;
 }

@@ -17,7 +17,10 @@ struct Issue
     QString path;
     QString message;
 
-    QString toString() const { return path.isEmpty() ? message : path + QStringLiteral(": ") + message; }
+    QString toString() const
+    {
+        return path.isEmpty() ? message : path + QStringLiteral(": ") + message;
+    }
     bool operator==(const Issue &) const = default;
 };
 

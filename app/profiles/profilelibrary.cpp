@@ -28,8 +28,8 @@ QString slug(const QString &name)
 
 Error asError(const QString &what, const Issues &issues)
 {
-    return Error::make(Error::Code::InvalidArgument,
-                       QStringLiteral("%1:\n%2").arg(what, describe(issues)));
+    return Error::make(
+        Error::Code::InvalidArgument, QStringLiteral("%1:\n%2").arg(what, describe(issues)));
 }
 
 } // namespace
@@ -48,8 +48,9 @@ QString ProfileLibrary::pathFor(const QString &id) const
 void ProfileLibrary::reload()
 {
     QList<Entry> entries;
-    const QFileInfoList files = QDir(m_workspace.profilesDir())
-                                    .entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    const QFileInfoList files
+        = QDir(m_workspace.profilesDir())
+              .entryInfoList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
     for (const QFileInfo &fi : files) {
         Entry e;
         e.id = fi.completeBaseName();
@@ -97,7 +98,8 @@ Result<Profile> ProfileLibrary::load(const QString &id) const
         return std::unexpected(bytes.error());
     auto p = parseProfile(*bytes);
     if (!p)
-        return std::unexpected(asError(QStringLiteral("The profile \"%1\" cannot be read").arg(id), p.error()));
+        return std::unexpected(
+            asError(QStringLiteral("The profile \"%1\" cannot be read").arg(id), p.error()));
     return *p;
 }
 
@@ -149,9 +151,10 @@ Result<void> ProfileLibrary::remove(const QString &id)
     if (!QFileInfo::exists(pathFor(id)))
         return fail(Error::Code::NotFound, QStringLiteral("There is no profile \"%1\".").arg(id));
     if (!QFile::remove(pathFor(id)))
-        return fail(Error::Code::Io, QStringLiteral("Cannot delete %1: check the folder's "
-                                                    "permissions.")
-                                         .arg(pathFor(id)));
+        return fail(Error::Code::Io,
+            QStringLiteral("Cannot delete %1: check the folder's "
+                           "permissions.")
+                .arg(pathFor(id)));
     reload();
     return {};
 }
@@ -163,16 +166,19 @@ Result<QString> ProfileLibrary::importFile(const QString &path)
         return std::unexpected(bytes.error());
     auto p = parseProfile(*bytes);
     if (!p)
-        return std::unexpected(asError(QStringLiteral("%1 is not a valid profile").arg(path), p.error()));
+        return std::unexpected(
+            asError(QStringLiteral("%1 is not a valid profile").arg(path), p.error()));
     return create(*p);
 }
 
-Result<void> ProfileLibrary::exportTo(const QString &id, const QString &path, bool includeSecrets) const
+Result<void> ProfileLibrary::exportTo(
+    const QString &id, const QString &path, bool includeSecrets) const
 {
     auto p = load(id);
     if (!p)
         return std::unexpected(p.error());
-    return Workspace::writeFile(path, toJson(*p, includeSecrets ? SecretPolicy::Include : SecretPolicy::Mask));
+    return Workspace::writeFile(
+        path, toJson(*p, includeSecrets ? SecretPolicy::Include : SecretPolicy::Mask));
 }
 
 Result<int> ProfileLibrary::installSamples()
@@ -199,7 +205,8 @@ QList<std::pair<QString, QByteArray>> sampleProfiles()
         if (f.open(QIODevice::ReadOnly))
             out.append({QFileInfo(f.fileName()).fileName(), f.readAll()});
     }
-    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::sort(
+        out.begin(), out.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
     return out;
 }
 

@@ -17,7 +17,7 @@ class ProfileLibrary : public QObject
 public:
     struct Entry
     {
-        QString id;   // file name without .json
+        QString id; // file name without .json
         QString path;
         QString name; // from the file, or the id when it does not parse
         std::optional<ProfileKind> kind;

@@ -48,8 +48,8 @@ QStringList placeholders(const QString &text);
 // (a CSPRNG). Tests inject a deterministic one.
 using RandomSource = std::function<QString(int length)>;
 
-Result<QString> expandTemplate(const QString &text, const DeviceVars &vars,
-                               const RandomSource &random = {});
+Result<QString> expandTemplate(
+    const QString &text, const DeviceVars &vars, const RandomSource &random = {});
 
 // Two or more devices that end up with the same value of one field.
 struct Collision
@@ -68,8 +68,7 @@ struct Expansion
 // Expands `text` for every device and reports each value given to more than
 // one device. Expansion errors are returned instead (first one).
 Result<QList<Collision>> findCollisions(const QString &field, const QString &text,
-                                        const QList<DeviceVars> &devices,
-                                        const RandomSource &random = {});
+    const QList<DeviceVars> &devices, const RandomSource &random = {});
 
 QStringList templateVariableNames();
 

@@ -10,8 +10,8 @@ namespace provbench {
 
 namespace {
 
-constexpr QFileDevice::Permissions kDirMode = QFileDevice::ReadOwner | QFileDevice::WriteOwner
-    | QFileDevice::ExeOwner;
+constexpr QFileDevice::Permissions kDirMode
+    = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner;
 constexpr QFileDevice::Permissions kFileMode = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 
 Result<void> ensureDir(const QString &path)
@@ -19,19 +19,20 @@ Result<void> ensureDir(const QString &path)
     const QFileInfo fi(path);
     if (fi.exists() && !fi.isDir())
         return fail(Error::Code::InvalidArgument,
-                    QStringLiteral("%1 exists but is not a folder: choose another workspace "
-                                   "folder.")
-                        .arg(path));
+            QStringLiteral("%1 exists but is not a folder: choose another workspace "
+                           "folder.")
+                .arg(path));
     if (!fi.exists() && !QDir().mkpath(path))
-        return fail(Error::Code::Io, QStringLiteral("Cannot create the folder %1: check that its "
-                                                    "parent exists and is writable.")
-                                         .arg(path));
+        return fail(Error::Code::Io,
+            QStringLiteral("Cannot create the folder %1: check that its "
+                           "parent exists and is writable.")
+                .arg(path));
     // Profiles hold Wi-Fi passphrases and keys: nobody else may list or read them.
     if (!QFile::setPermissions(path, kDirMode))
         return fail(Error::Code::Io,
-                    QStringLiteral("Cannot restrict %1 to its owner (mode 0700): check that you "
-                                   "own the folder.")
-                        .arg(path));
+            QStringLiteral("Cannot restrict %1 to its owner (mode 0700): check that you "
+                           "own the folder.")
+                .arg(path));
     return {};
 }
 
@@ -50,8 +51,8 @@ Result<Workspace> Workspace::open(const QString &path)
 {
     if (path.isEmpty())
         return fail(Error::Code::InvalidArgument,
-                    QStringLiteral("No workspace folder given: pass --workspace DIR or set "
-                                   "$PROVBENCH_WORKSPACE."));
+            QStringLiteral("No workspace folder given: pass --workspace DIR or set "
+                           "$PROVBENCH_WORKSPACE."));
     const QString abs = QFileInfo(path).absoluteFilePath();
     if (auto ok = ensureDir(abs); !ok)
         return std::unexpected(ok.error());
@@ -81,13 +82,15 @@ Result<void> Workspace::writeFile(const QString &path, const QByteArray &data)
     // Set the mode before any byte is written, so the secret never sits in a
     // world-readable temporary file.
     if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(kFileMode))
-        return fail(Error::Code::Io, QStringLiteral("Cannot write %1 (%2): check the folder's "
-                                                    "permissions and free space.")
-                                         .arg(path, file.errorString()));
+        return fail(Error::Code::Io,
+            QStringLiteral("Cannot write %1 (%2): check the folder's "
+                           "permissions and free space.")
+                .arg(path, file.errorString()));
     if (file.write(data) != data.size() || !file.commit())
-        return fail(Error::Code::Io, QStringLiteral("Writing %1 failed (%2); the previous version "
-                                                    "is unchanged. Check free space and try again.")
-                                         .arg(path, file.errorString()));
+        return fail(Error::Code::Io,
+            QStringLiteral("Writing %1 failed (%2); the previous version "
+                           "is unchanged. Check free space and try again.")
+                .arg(path, file.errorString()));
     return {};
 }
 
@@ -97,15 +100,16 @@ Result<QByteArray> Workspace::readFile(const QString &path, qint64 maxBytes)
     if (!file.exists())
         return fail(Error::Code::NotFound, QStringLiteral("%1 does not exist.").arg(path));
     if (!file.open(QIODevice::ReadOnly))
-        return fail(Error::Code::Io, QStringLiteral("Cannot read %1 (%2): check its permissions.")
-                                         .arg(path, file.errorString()));
+        return fail(Error::Code::Io,
+            QStringLiteral("Cannot read %1 (%2): check its permissions.")
+                .arg(path, file.errorString()));
     if (file.size() > maxBytes)
         return fail(Error::Code::InvalidArgument,
-                    QStringLiteral("%1 has %2 bytes, more than the %3 allowed: is it the right "
-                                   "file?")
-                        .arg(path)
-                        .arg(file.size())
-                        .arg(maxBytes));
+            QStringLiteral("%1 has %2 bytes, more than the %3 allowed: is it the right "
+                           "file?")
+                .arg(path)
+                .arg(file.size())
+                .arg(maxBytes));
     return file.read(maxBytes);
 }
 

@@ -55,7 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const bool anyMasked = (p.network.wifi && p.network.wifi->passphrase.masked)
         || (p.staticSettings()
-            && (p.staticSettings()->credentials.psk.masked || p.staticSettings()->credentials.password.masked))
+            && (p.staticSettings()->credentials.psk.masked
+                || p.staticSettings()->credentials.password.masked))
         || (p.dynamicSettings() && p.dynamicSettings()->lwm2m.psk.masked);
     auto again = parseProfile(toJson(p, SecretPolicy::Include));
     if (!again)
