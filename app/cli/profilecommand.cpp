@@ -18,7 +18,7 @@ namespace {
 
 const QStringList kActions = {QStringLiteral("list"), QStringLiteral("show"),
     QStringLiteral("validate"), QStringLiteral("import"), QStringLiteral("export"),
-    QStringLiteral("compare"), QStringLiteral("samples")};
+    QStringLiteral("compare"), QStringLiteral("preview"), QStringLiteral("samples")};
 
 QJsonArray issuesJson(const Issues &issues)
 {
