@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <cmath>
+
 namespace provbench::profiles {
 
 namespace {
@@ -99,7 +101,10 @@ public:
         if (v.isUndefined())
             return fallback;
         const double d = v.toDouble();
-        if (!v.isDouble() || d != double(qint64(d)) || d < -2147483648.0 || d > 2147483647.0) {
+        // Range first: converting an out-of-range double to an integer is
+        // undefined behaviour, and JSON numbers can be anything.
+        if (!v.isDouble() || !std::isfinite(d) || d < -2147483648.0 || d > 2147483647.0
+            || d != std::floor(d)) {
             add(join(path, key), QStringLiteral("must be a whole number, not %1").arg(typeName(v)));
             return fallback;
         }

@@ -120,6 +120,9 @@ private Q_SLOTS:
         QTest::newRow("fractional number")
             << true << QStringLiteral("certificate.lifetimeDays") << QJsonValue(1.5)
             << QStringLiteral("certificate.lifetimeDays") << QStringLiteral("whole number");
+        QTest::newRow("number beyond any integer")
+            << true << QStringLiteral("certificate.lifetimeDays") << QJsonValue(3.0e82)
+            << QStringLiteral("certificate.lifetimeDays") << QStringLiteral("whole number");
         QTest::newRow("boolean as text")
             << true << QStringLiteral("enrollment.token.singleUse")
             << QJsonValue(QStringLiteral("yes")) << QStringLiteral("enrollment.token.singleUse")
