@@ -41,12 +41,22 @@ int main(int argc, char *argv[])
     const QCommandLineOption watchDirOption(QStringLiteral("watch-dir"),
         QApplication::translate("main", "Treat every entry of this folder as a serial port."),
         QStringLiteral("DIR"));
-    parser.addOptions({demoOption, demoCountOption, portOption, watchDirOption});
+    const QCommandLineOption workspaceOption(QStringLiteral("workspace"),
+        QApplication::translate("main",
+            "Workspace folder with the profiles (default: $PROVBENCH_WORKSPACE, else the user's "
+            "data folder; a temporary one in demo mode)."),
+        QStringLiteral("DIR"));
+    const QCommandLineOption pageOption(QStringLiteral("page"),
+        QApplication::translate("main", "Page to open: devices, profiles or compare."),
+        QStringLiteral("NAME"));
+    parser.addOptions(
+        {demoOption, demoCountOption, portOption, watchDirOption, workspaceOption, pageOption});
     parser.process(app);
 
     Workbench::Options options;
     options.ports = parser.values(portOption);
     options.watchDirs = parser.values(watchDirOption);
+    options.workspacePath = parser.value(workspaceOption);
     if (parser.isSet(demoOption)) {
         bool ok = false;
         options.demoCount = parser.value(demoCountOption).toInt(&ok);
@@ -62,10 +72,16 @@ int main(int argc, char *argv[])
     const Result<void> started = workbench.start(options);
 
     MainWindow window(&workbench);
+    if (parser.isSet(pageOption) && !window.showPage(parser.value(pageOption))) {
+        fprintf(stderr, "%s\n",
+            qPrintable(
+                QApplication::translate("main", "--page takes devices, profiles or compare.")));
+        return 2;
+    }
     window.show();
     if (!started) {
-        QMessageBox::warning(&window, QApplication::translate("main", "Demo mode unavailable"),
-            started.error().message);
+        QMessageBox::warning(
+            &window, QApplication::translate("main", "Start-up problem"), started.error().message);
     }
     return app.exec();
 }

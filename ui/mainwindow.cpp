@@ -2,8 +2,10 @@
 
 #include "app/onboarding/deviceregistry.h"
 #include "app/transport/serialdiscovery.h"
+#include "ui/comparepanel.h"
 #include "ui/devicedetailpanel.h"
 #include "ui/devicespanel.h"
+#include "ui/profilespanel.h"
 #include "ui/tracepanel.h"
 #include "ui/workbench.h"
 
@@ -18,6 +20,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace provbench {
@@ -29,6 +32,9 @@ const QString kVertical = QStringLiteral("mainWindow/verticalSplitter");
 const QString kHorizontal = QStringLiteral("mainWindow/horizontalSplitter");
 const QString kDeviceColumns = QStringLiteral("mainWindow/deviceColumns");
 const QString kTraceColumns = QStringLiteral("mainWindow/traceColumns");
+const QString kPage = QStringLiteral("mainWindow/page");
+const QString kProfilesSplitter = QStringLiteral("mainWindow/profilesSplitter");
+const QString kCompareSplitter = QStringLiteral("mainWindow/compareSplitter");
 } // namespace
 
 MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
@@ -39,7 +45,10 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
       m_trace(new TracePanel(this)),
       m_vertical(new QSplitter(Qt::Vertical, this)),
       m_horizontal(new QSplitter(Qt::Horizontal, m_vertical)),
-      m_counts(new QLabel(this))
+      m_counts(new QLabel(this)),
+      m_profiles(new ProfilesPanel(workbench->profiles(), this)),
+      m_compare(new ComparePanel(workbench->profiles(), this)),
+      m_pages(new QTabWidget(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("ProvBench"));
@@ -77,7 +86,14 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
                            " border-bottom: 1px solid #bfdbfe; padding: 6px 10px; }"));
         layout->addWidget(banner);
     }
-    layout->addWidget(m_vertical, 1);
+    m_profiles->setObjectName(QStringLiteral("profilesPanel"));
+    m_compare->setObjectName(QStringLiteral("comparePanel"));
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(m_vertical, tr("Devices"));
+    m_pages->addTab(m_profiles, tr("Profiles"));
+    m_pages->addTab(m_compare, tr("Compare"));
+    layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
     m_counts->setObjectName(QStringLiteral("stateCounts"));
@@ -86,6 +102,7 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     buildMenus();
 
     connect(m_devices, &DevicesPanel::currentDeviceChanged, this, &MainWindow::showDevice);
+    connect(m_pages, &QTabWidget::currentChanged, this, &MainWindow::pageChanged);
     if (DeviceRegistry *registry = workbench->registry()) {
         for (auto signal : {&DeviceRegistry::deviceAdded, &DeviceRegistry::deviceRemoved,
                  &DeviceRegistry::deviceChanged})
@@ -111,6 +128,14 @@ void MainWindow::buildMenus()
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    const std::pair<Page, QString> pages[] = {{Page::Devices, tr("&Devices")},
+        {Page::Profiles, tr("&Profiles")}, {Page::Compare, tr("&Compare")}};
+    for (const auto &[page, text] : pages) {
+        QAction *action = view->addAction(text);
+        action->setShortcut(QKeySequence(Qt::ControlModifier | Qt::Key(Qt::Key_1 + int(page))));
+        connect(action, &QAction::triggered, this, [this, page] { showPage(page); });
+    }
+    view->addSeparator();
     QAction *reset = view->addAction(tr("&Reset Layout"));
     connect(reset, &QAction::triggered, this, &MainWindow::resetLayout);
 
@@ -126,6 +151,34 @@ void MainWindow::buildMenus()
     });
     QAction *aboutQt = help->addAction(tr("About &Qt"));
     connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_pages->setCurrentIndex(int(page));
+}
+
+bool MainWindow::showPage(const QString &name)
+{
+    const QString pages[]
+        = {QStringLiteral("devices"), QStringLiteral("profiles"), QStringLiteral("compare")};
+    for (int i = 0; i < 3; ++i) {
+        if (name.compare(pages[i], Qt::CaseInsensitive) == 0) {
+            showPage(Page(i));
+            return true;
+        }
+    }
+    return false;
+}
+
+void MainWindow::pageChanged(int index)
+{
+    if (m_lastPage == int(Page::Profiles) && index != m_lastPage && !m_profiles->maybeLeave()) {
+        const QSignalBlocker block(m_pages);
+        m_pages->setCurrentIndex(m_lastPage);
+        return;
+    }
+    m_lastPage = index;
 }
 
 void MainWindow::showDevice(const QString &id)
@@ -188,6 +241,8 @@ void MainWindow::resetLayout()
     m_vertical->setStretchFactor(1, 0);
     m_devices->resetLayout();
     m_trace->resetLayout();
+    m_profiles->resetLayout();
+    m_compare->resetLayout();
 }
 
 void MainWindow::saveSettings() const
@@ -199,6 +254,9 @@ void MainWindow::saveSettings() const
     settings.setValue(kHorizontal, m_horizontal->saveState());
     settings.setValue(kDeviceColumns, m_devices->saveHeaderState());
     settings.setValue(kTraceColumns, m_trace->saveHeaderState());
+    settings.setValue(kPage, m_pages->currentIndex());
+    settings.setValue(kProfilesSplitter, m_profiles->saveSplitterState());
+    settings.setValue(kCompareSplitter, m_compare->saveSplitterState());
 }
 
 void MainWindow::restoreSettings()
@@ -210,10 +268,17 @@ void MainWindow::restoreSettings()
     m_horizontal->restoreState(settings.value(kHorizontal).toByteArray());
     m_devices->restoreHeaderState(settings.value(kDeviceColumns).toByteArray());
     m_trace->restoreHeaderState(settings.value(kTraceColumns).toByteArray());
+    m_profiles->restoreSplitterState(settings.value(kProfilesSplitter).toByteArray());
+    m_compare->restoreSplitterState(settings.value(kCompareSplitter).toByteArray());
+    m_pages->setCurrentIndex(std::clamp(settings.value(kPage, 0).toInt(), 0, m_pages->count() - 1));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!m_profiles->maybeLeave()) {
+        event->ignore();
+        return;
+    }
     saveSettings();
     QMainWindow::closeEvent(event);
 }

@@ -4,19 +4,25 @@
 
 class QLabel;
 class QSplitter;
+class QTabWidget;
 
 namespace provbench {
 
+class ComparePanel;
 class DeviceDetailPanel;
 class DevicesPanel;
+class ProfilesPanel;
 class TracePanel;
 class Workbench;
 
-// Wires the panels together and nothing more: the devices list drives the
-// detail and trace panels; the menus add a port path, reset the layout and
-// show About; the status bar counts devices per state. In demo mode a banner
-// names the simulator folder and the demo Wi-Fi credentials. Geometry, window
-// state, splitter sizes and column widths persist through QSettings.
+// Wires the panels together and nothing more. Three pages: Devices (the
+// devices list drives the detail and trace panels), Profiles (library and
+// editor) and Compare. Leaving the Profiles page or closing the window with
+// unsaved profile changes asks first. The menus add a port path, switch
+// pages, reset the layout and show About; the status bar counts devices per
+// state. In demo mode a banner names the simulator folder and the demo Wi-Fi
+// credentials. Geometry, window state, the current page, splitter sizes and
+// column widths persist through QSettings.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -27,6 +33,13 @@ public:
     DevicesPanel *devicesPanel() const { return m_devices; }
     DeviceDetailPanel *detailPanel() const { return m_detail; }
     TracePanel *tracePanel() const { return m_trace; }
+    ProfilesPanel *profilesPanel() const { return m_profiles; }
+    ComparePanel *comparePanel() const { return m_compare; }
+
+    enum class Page { Devices, Profiles, Compare };
+    void showPage(Page page);
+    // "devices", "profiles" or "compare"; false for another name.
+    bool showPage(const QString &name);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -39,6 +52,7 @@ private:
     void resetLayout();
     void saveSettings() const;
     void restoreSettings();
+    void pageChanged(int index);
 
     Workbench *m_workbench;
     DevicesPanel *m_devices;
@@ -47,6 +61,10 @@ private:
     QSplitter *m_vertical;
     QSplitter *m_horizontal;
     QLabel *m_counts;
+    ProfilesPanel *m_profiles;
+    ComparePanel *m_compare;
+    QTabWidget *m_pages;
+    int m_lastPage = 0;
 };
 
 } // namespace provbench

@@ -1,7 +1,9 @@
 #include "ui/workbench.h"
 
 #include "app/onboarding/deviceregistry.h"
+#include "app/profiles/profilelibrary.h"
 #include "app/simulator/simulatorhost.h"
+#include "app/storage/workspace.h"
 #include "app/transport/serialdiscovery.h"
 
 #include <QTemporaryDir>
@@ -12,6 +14,8 @@ Workbench::Workbench(QObject *parent) : QObject(parent) { }
 
 Workbench::~Workbench()
 {
+    delete m_profiles;
+    m_profiles = nullptr;
     // Sessions close their links before the simulated devices go away.
     delete m_registry;
     m_registry = nullptr;
@@ -62,7 +66,40 @@ Result<void> Workbench::start(const Options &options)
         }
     }
     m_discovery->start();
+
+    Result<void> profiles = openProfiles(options);
+    if (!profiles) {
+        if (result)
+            return profiles;
+        result.error().message += QStringLiteral("\n\n") + profiles.error().message;
+    }
     return result;
+}
+
+Result<void> Workbench::openProfiles(const Options &options)
+{
+    QString path = options.workspacePath;
+    if (path.isEmpty() && options.demoCount > 0) {
+        m_workspaceDir = std::make_unique<QTemporaryDir>();
+        if (!m_workspaceDir->isValid())
+            return fail(Error::Code::Io,
+                tr("Could not create a temporary workspace for the demo (%1). Check that "
+                   "TMPDIR is writable.")
+                    .arg(m_workspaceDir->errorString()));
+        path = m_workspaceDir->path();
+    } else if (path.isEmpty()) {
+        path = Workspace::defaultPath();
+    }
+    Result<Workspace> workspace = Workspace::open(path);
+    if (!workspace)
+        return std::unexpected(workspace.error());
+    m_profiles = new profiles::ProfileLibrary(*workspace, this);
+    if (m_profiles->entries().isEmpty()) {
+        // First run: something to look at and to compare straight away.
+        if (const Result<int> installed = m_profiles->installSamples(); !installed)
+            return std::unexpected(installed.error());
+    }
+    return {};
 }
 
 QString Workbench::demoDirectory() const

@@ -14,6 +14,9 @@ namespace provbench {
 
 class DeviceRegistry;
 class SerialDiscovery;
+namespace profiles {
+class ProfileLibrary;
+}
 namespace sim {
 class SimulatorHost;
 }
@@ -22,7 +25,10 @@ class SimulatorHost;
 // executable (ui/main.cpp) and the GUI tests compose them the same way:
 // a SerialDiscovery, a DeviceRegistry listening to it and, in demo mode, a
 // SimulatorHost whose pty links live in a private temporary folder that is
-// watched for "ttySIM*". Owns everything it creates.
+// watched for "ttySIM*"; and the ProfileLibrary of the workspace (the
+// --workspace folder, else Workspace::defaultPath(); in demo mode a temporary
+// folder, so a demo never touches the user's profiles), filled with the sample
+// profiles when it is empty. Owns everything it creates.
 class Workbench : public QObject
 {
     Q_OBJECT
@@ -36,19 +42,24 @@ public:
         // Tests speed the simulated devices up; unset keeps the demo's pace.
         std::optional<int> simLatencyMs;
         std::optional<int> simConnectMs;
+        // Workspace folder; empty: a temporary one in demo mode, else the default.
+        QString workspacePath;
     };
 
     explicit Workbench(QObject *parent = nullptr);
     ~Workbench() override;
 
-    // Builds the engine and starts discovery. When the simulator cannot start
-    // the error says why; discovery still runs so real ports keep working.
+    // Builds the engine and starts discovery. When the simulator or the
+    // workspace cannot start the error says why; discovery still runs so real
+    // ports keep working.
     Result<void> start(const Options &options);
 
     SerialDiscovery *discovery() const { return m_discovery; }
     DeviceRegistry *registry() const { return m_registry; }
     // Null unless demo mode is on and the simulator started.
     sim::SimulatorHost *simulator() const { return m_simulator; }
+    // Null when the workspace could not be opened (start() said why).
+    profiles::ProfileLibrary *profiles() const { return m_profiles; }
     bool isDemo() const { return m_simulator != nullptr; }
     QString demoDirectory() const;
     int demoCount() const;
@@ -58,6 +69,10 @@ private:
     DeviceRegistry *m_registry = nullptr;
     sim::SimulatorHost *m_simulator = nullptr;
     std::unique_ptr<QTemporaryDir> m_demoDir;
+    profiles::ProfileLibrary *m_profiles = nullptr;
+    std::unique_ptr<QTemporaryDir> m_workspaceDir;
+
+    Result<void> openProfiles(const Options &options);
 };
 
 } // namespace provbench
