@@ -194,14 +194,6 @@ AssessmentView::AssessmentView(QWidget *parent)
     clear();
 }
 
-QString AssessmentView::formatMinutes(double minutes)
-{
-    const qint64 total = std::llround(std::max(0.0, minutes));
-    if (total < 60)
-        return tr("%1 min").arg(total);
-    return tr("%1 h %2 min").arg(total / 60).arg(total % 60, 2, 10, QLatin1Char('0'));
-}
-
 void AssessmentView::clear()
 {
     m_title->setText(tr("No profile"));
@@ -227,24 +219,24 @@ void AssessmentView::setAssessment(const Assessment &a, int devices)
             .arg(isStatic ? QStringLiteral("#2563eb") : QStringLiteral("#7c3aed")));
 
     const Effort &e = a.effort;
-    m_setup->setText(formatMinutes(e.setupMinutes));
+    m_setup->setText(profiles::formatDuration(e.setupMinutes));
     // Per device the engine works in fractions of a minute; keep one decimal.
     m_perDevice->setText(e.perDeviceMinutes < 60
                 && std::abs(e.perDeviceMinutes - std::round(e.perDeviceMinutes)) > 0.05
             ? tr("%1 min").arg(e.perDeviceMinutes, 0, 'f', 1)
-            : formatMinutes(e.perDeviceMinutes));
+            : profiles::formatDuration(e.perDeviceMinutes));
     QString perDevice = tr("per device, %n manual step(s)", nullptr, e.manualStepsPerDevice);
     if (e.automatedPerDevice >= 0.5)
-        perDevice += tr("; + %1 unattended").arg(formatMinutes(e.automatedPerDevice));
+        perDevice += tr("; + %1 unattended").arg(profiles::formatDuration(e.automatedPerDevice));
     m_perDeviceCaption->setText(perDevice);
     QStringList steps;
     for (const CostStep &s : e.steps)
         steps << tr("%1: %2%3")
-                     .arg(s.label, formatMinutes(s.operatorMinutes),
+                     .arg(s.label, profiles::formatDuration(s.operatorMinutes),
                          s.perDevice ? tr(" per device") : tr(" once"));
     m_perDevice->setToolTip(steps.join(QLatin1Char('\n')));
     m_totalCaption->setText(tr("total for %n device(s)", nullptr, devices));
-    m_total->setText(formatMinutes(e.totalMinutes(devices)));
+    m_total->setText(profiles::formatDuration(e.totalMinutes(devices)));
 
     m_rating->setRating(a.scalability.rating);
     m_scalability->setText(a.scalability.summary);

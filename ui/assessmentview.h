@@ -45,7 +45,6 @@ public:
     QTableView *findingsView() const { return m_findings; }
 
     // "45 min", "3 h 05 min": the form the recommendation uses.
-    static QString formatMinutes(double minutes);
 
 private:
     QLabel *m_title;

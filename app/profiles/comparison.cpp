@@ -298,7 +298,11 @@ Comparison compareProfiles(
     c.left = assess(left, c.devices, model);
     c.right = assess(right, c.devices, model);
     c.breakEvenDevices = breakEven(c.left.effort, c.right.effort);
-    c.recommendation = recommend(c);
+    // Comparing a profile with itself has no winner; say so instead of
+    // "preferring" one of two identical sides.
+    c.recommendation = left == right
+        ? QStringLiteral("Both sides are the same profile: pick two different profiles to compare.")
+        : recommend(c);
     return c;
 }
 

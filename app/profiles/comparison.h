@@ -151,6 +151,9 @@ QJsonObject comparisonToJson(const Comparison &comparison);
 QString comparisonToMarkdown(const Comparison &comparison);
 QString comparisonToText(const Comparison &comparison); // the CLI's table form
 
+// Operator time for people: "45 min", "3 h 05 min".
+QString formatDuration(double minutes);
+
 QString severityName(Severity s);   // "high"
 QString changeHowName(ChangeHow h); // "site-visit", "pushed", "automatic"
 

@@ -62,7 +62,5 @@ PasswordReasons passwordWeakness(const QString &password, const QString &ssid);
 // The steps a profile needs, derived from its fields, priced with `model`
 // (docs/profiles.md lists every step id and when it applies).
 Effort deriveEffort(const Profile &profile, const CostModel &model);
-// Operator time for people: "45 min", "3 h 05 min" (implemented in comparison.cpp).
-QString formatDuration(double minutes);
 
 } // namespace provbench::profiles

@@ -51,6 +51,7 @@ private slots:
     void json_breakEvenNullWhenLinesDoNotCross();
     void text_andMarkdown_showAssessmentWithoutSecrets();
     void severityAndHowNames();
+    void sameProfileOnBothSides_saysSoInsteadOfPicking();
 };
 
 void TestComparison::recommendation_followsFindingsAndFleet_data()
@@ -312,6 +313,14 @@ void TestComparison::severityAndHowNames()
     QCOMPARE(changeHowName(ChangeHow::Automatic), QStringLiteral("automatic"));
     QCOMPARE(formatDuration(45), QStringLiteral("45 min"));
     QCOMPARE(formatDuration(2885), QStringLiteral("48 h 05 min"));
+}
+
+void TestComparison::sameProfileOnBothSides_saysSoInsteadOfPicking()
+{
+    const Comparison c = compareProfiles(sharedPsk(), sharedPsk(), 5);
+    QVERIFY2(c.recommendation.contains(u"same profile"), qPrintable(c.recommendation));
+    QVERIFY(
+        std::none_of(c.diff.cbegin(), c.diff.cend(), [](const DiffRow &r) { return r.differs; }));
 }
 
 QTEST_GUILESS_MAIN(TestComparison)
