@@ -1,5 +1,7 @@
 #include "ui/mainwindow.h"
 
+#include "ui/profileeditor.h"
+
 #include "app/onboarding/deviceregistry.h"
 #include "app/transport/serialdiscovery.h"
 #include "ui/comparepanel.h"
@@ -87,6 +89,7 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
         layout->addWidget(banner);
     }
     m_profiles->setObjectName(QStringLiteral("profilesPanel"));
+    m_profiles->editor()->setDevices(workbench->registry());
     m_compare->setObjectName(QStringLiteral("comparePanel"));
     m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->setDocumentMode(true);

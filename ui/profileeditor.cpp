@@ -1,5 +1,7 @@
 #include "ui/profileeditor.h"
 
+#include "ui/namingpreview.h"
+
 #include "app/profiles/profilelibrary.h"
 #include "ui/dynamicprofileform.h"
 #include "ui/profilebinder.h"
@@ -78,6 +80,11 @@ ProfileEditor::ProfileEditor(ProfileLibrary *library, QWidget *parent)
 
 ProfileEditor::~ProfileEditor() = default;
 
+void ProfileEditor::setDevices(DeviceRegistry *devices)
+{
+    m_preview->setDevices(devices);
+}
+
 QWidget *ProfileEditor::buildEditor()
 {
     auto *page = new QWidget(m_stack);
@@ -125,7 +132,7 @@ QWidget *ProfileEditor::buildEditor()
 
     auto *body = new QWidget;
     auto *left = new QVBoxLayout;
-    left->addWidget(buildGeneralSection(m_binder, body));
+    left->addWidget(buildGeneralSection(m_binder, body, &m_preview));
     left->addWidget(buildNetworkSection(m_binder, body));
     left->addStretch(1);
     auto *right = new QVBoxLayout;

@@ -8,6 +8,9 @@ class QStackedWidget;
 
 namespace provbench {
 
+class DeviceRegistry;
+class NamingPreview;
+
 namespace profiles {
 class ProfileLibrary;
 }
@@ -33,6 +36,8 @@ public:
     QString profileId() const { return m_id; }
     bool isModified() const;
     ProfileBinder *binder() const { return m_binder; }
+    // Devices the naming preview can be shown for (the Devices page's).
+    void setDevices(DeviceRegistry *devices);
 
     // Writes the profile; false (after telling the user why) when it failed.
     bool save();
@@ -56,6 +61,7 @@ private:
 
     profiles::ProfileLibrary *m_library;
     ProfileBinder *m_binder;
+    NamingPreview *m_preview = nullptr;
     QString m_id;
     QStackedWidget *m_stack;
     QLabel *m_placeholder;

@@ -1,6 +1,7 @@
 #include "ui/profilesections.h"
 
 #include "app/profiles/profiletemplate.h"
+#include "ui/namingpreview.h"
 #include "ui/profilebinder.h"
 
 #include <QCheckBox>
@@ -41,89 +42,9 @@ WifiConfig wifiOf(const Profile &p)
     return p.network.wifi.value_or(WifiConfig{});
 }
 
-// What the naming templates give one sample device, recomputed on every
-// change of the profile or of the sample.
-class NamingPreview : public QFrame
-{
-public:
-    NamingPreview(ProfileBinder *binder, QWidget *parent) : QFrame(parent), m_binder(binder)
-    {
-        setObjectName(QStringLiteral("namingPreviewBox"));
-        setFrameShape(QFrame::StyledPanel);
-        setStyleSheet(QStringLiteral(
-            "#namingPreviewBox { background: palette(alternate-base); border-radius: 4px; }"));
-        m_serial->setObjectName(QStringLiteral("previewSerial"));
-        m_serial->setText(QStringLiteral("SN0001"));
-        m_mac->setObjectName(QStringLiteral("previewMac"));
-        m_mac->setText(QStringLiteral("02:00:00:00:00:01"));
-        m_mac->setInputMask(QString());
-        m_seq->setObjectName(QStringLiteral("previewSeq"));
-        m_seq->setRange(0, 999999);
-        m_seq->setValue(1);
-        m_result->setObjectName(QStringLiteral("namingPreview"));
-        m_result->setWordWrap(true);
-        m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
-        // Sample device on two rows, so a full MAC stays readable.
-        m_mac->setMinimumWidth(
-            m_mac->fontMetrics().horizontalAdvance(QStringLiteral("02:00:00:00:00:01")) + 16);
-        auto *sample = new QGridLayout;
-        sample->setHorizontalSpacing(6);
-        sample->setVerticalSpacing(4);
-        sample->addWidget(new QLabel(tr("Sample device: serial"), this), 0, 0, Qt::AlignRight);
-        sample->addWidget(m_serial, 0, 1);
-        sample->addWidget(new QLabel(tr("seq"), this), 0, 2, Qt::AlignRight);
-        sample->addWidget(m_seq, 0, 3);
-        sample->addWidget(new QLabel(tr("MAC"), this), 1, 0, Qt::AlignRight);
-        sample->addWidget(m_mac, 1, 1, 1, 3);
-        sample->setColumnStretch(1, 1);
-        auto *layout = new QVBoxLayout(this);
-        layout->setContentsMargins(8, 6, 8, 6);
-        layout->addLayout(sample);
-        layout->addWidget(m_result);
-
-        connect(m_serial, &QLineEdit::textChanged, this, [this] { update(m_binder->profile()); });
-        connect(m_mac, &QLineEdit::textChanged, this, [this] { update(m_binder->profile()); });
-        connect(m_seq, &QSpinBox::valueChanged, this, [this] { update(m_binder->profile()); });
-        binder->onRefresh(this, [this](const Profile &p) { update(p); });
-    }
-
-private:
-    void update(const Profile &p)
-    {
-        DeviceVars vars;
-        vars.serial = m_serial->text().trimmed();
-        vars.mac = m_mac->text().trimmed();
-        vars.site = p.site;
-        vars.seq = m_seq->value();
-        const QString sampleName = tr("serial %1, seq %2").arg(vars.serial).arg(vars.seq);
-        QStringList lines;
-        const auto line = [&](const QString &what, const QString &text) {
-            if (text.isEmpty())
-                return;
-            const auto value = expandTemplate(text, vars);
-            lines << (value ? tr("%1 \u2192 <b>%2</b>").arg(what, value->toHtmlEscaped())
-                            : tr("%1 \u2192 <span style='color:#b91c1c'>%2</span>")
-                                  .arg(what, value.error().message.toHtmlEscaped()));
-        };
-        line(tr("Hostname"), p.naming.hostname);
-        line(tr("Device name"), p.naming.deviceName);
-        if (lines.isEmpty())
-            lines << tr("No naming templates: devices keep their own names.");
-        m_result->setText(
-            tr("For %1:<br>").arg(sampleName.toHtmlEscaped()) + lines.join(QStringLiteral("<br>")));
-    }
-
-    ProfileBinder *m_binder;
-    QLineEdit *m_serial = new QLineEdit(this);
-    QLineEdit *m_mac = new QLineEdit(this);
-    QSpinBox *m_seq = new QSpinBox(this);
-    QLabel *m_result = new QLabel(this);
-};
-
 } // namespace
 
-QGroupBox *buildGeneralSection(ProfileBinder *b, QWidget *parent)
+QGroupBox *buildGeneralSection(ProfileBinder *b, QWidget *parent, NamingPreview **preview)
 {
     auto *box = new QGroupBox(QObject::tr("General"), parent);
     QFormLayout *form = newForm(box);
@@ -151,7 +72,10 @@ QGroupBox *buildGeneralSection(ProfileBinder *b, QWidget *parent)
         [](Profile &p, const QString &v) { p.naming.deviceName = v; });
     name->setPlaceholderText(QStringLiteral("Sensor {seq} ({site})"));
     name->setToolTip(host->toolTip());
-    form->addRow(QObject::tr("Preview"), new NamingPreview(b, box));
+    auto *namingPreview = new NamingPreview(b, box);
+    if (preview)
+        *preview = namingPreview;
+    form->addRow(QObject::tr("Preview"), namingPreview);
     return box;
 }
 

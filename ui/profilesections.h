@@ -6,6 +6,7 @@ class QWidget;
 namespace provbench {
 
 class ProfileBinder;
+class NamingPreview;
 
 // The form sections every profile has, bound to `binder`:
 //  - General: name, description, site, hostname and device-name templates,
@@ -14,7 +15,8 @@ class ProfileBinder;
 //  - Network: Wi-Fi (SSID, security, passphrase with a show toggle, hidden)
 //    and IP (DHCP, or a static address template, prefix, gateway, DNS);
 //  - Services: MQTT/HTTPS/CoAP endpoints and NTP servers.
-QGroupBox *buildGeneralSection(ProfileBinder *binder, QWidget *parent);
+QGroupBox *buildGeneralSection(
+    ProfileBinder *binder, QWidget *parent, NamingPreview **preview = nullptr);
 QGroupBox *buildNetworkSection(ProfileBinder *binder, QWidget *parent);
 QGroupBox *buildServicesSection(ProfileBinder *binder, QWidget *parent);
 

@@ -4,20 +4,25 @@
 // window at the end (used for docs/images/main-window.png).
 
 #include "app/onboarding/deviceregistry.h"
+#include "app/profiles/profilelibrary.h"
 #include "app/simulator/simulatorhost.h"
 #include "models/devicemodel.h"
 #include "models/tracemodel.h"
 #include "ui/devicedetailpanel.h"
 #include "ui/mainwindow.h"
+#include "ui/profileeditor.h"
+#include "ui/profilespanel.h"
 #include "ui/tracepanel.h"
 #include "ui/workbench.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 
@@ -45,6 +50,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void writeWifi_provisionsThenWrongPasswordFailsClearly();
+    void profilePreview_showsDevicesAndTheirCollisions();
 
 private:
     template<typename T> T *child(const char *name) const
@@ -209,6 +215,51 @@ void tst_MainWindow::writeWifi_provisionsThenWrongPasswordFailsClearly()
         QTest::qWait(300);
         QVERIFY(m_window->grab().save(screenshot));
     }
+}
+
+void tst_MainWindow::profilePreview_showsDevicesAndTheirCollisions()
+{
+    // Every demo device identified, so names are known.
+    QTRY_VERIFY_WITH_TIMEOUT(m_workbench->registry()->count() == 3, 5000);
+    for (int i = 0; i < 3; ++i)
+        QTRY_VERIFY_WITH_TIMEOUT(m_workbench->registry()->at(i)->record().info.has_value(), 5000);
+
+    profiles::Profile p = profiles::defaultProfile(profiles::ProfileKind::Static);
+    p.name = QStringLiteral("Fixed hostname");
+    p.naming.hostname = QStringLiteral("sensor");
+    p.naming.deviceName = QStringLiteral("Sensor {seq}");
+    auto id = m_workbench->profiles()->create(p);
+    QVERIFY(id);
+    auto *pages = child<QTabWidget>("pages");
+    QVERIFY(pages);
+    pages->setCurrentWidget(child<ProfilesPanel>("profilesPanel"));
+    child<ProfilesPanel>("profilesPanel")->editor()->setProfileId(*id);
+
+    auto *collisions = child<QLabel>("inventoryCollisions");
+    QTRY_VERIFY(collisions->isVisible());
+    QVERIFY2(
+        collisions->text().contains(u"hostname \u201csensor\u201d for ttySIM0, ttySIM1, ttySIM2"),
+        qPrintable(collisions->text()));
+
+    // The preview for one real device uses what that device reported.
+    auto *device = child<QComboBox>("previewDevice");
+    QCOMPARE(device->count(), 4); // the sample and three devices
+    device->setCurrentIndex(2);
+    QVERIFY2(child<QLabel>("namingPreview")->text().contains(u"Sensor 2"),
+        qPrintable(child<QLabel>("namingPreview")->text()));
+
+    // A per-device hostname removes the collision.
+    p.naming.hostname = QStringLiteral("sensor-{seq}");
+    QVERIFY(m_workbench->profiles()->save(*id, p));
+    QTRY_VERIFY2(collisions->text().contains(u"No collisions"), qPrintable(collisions->text()));
+
+    // Simulated devices have no USB serial: a {serial} template cannot be
+    // computed for them, and the preview says so instead of "no collisions".
+    p.naming.hostname = QStringLiteral("gw-{serial}");
+    QVERIFY(m_workbench->profiles()->save(*id, p));
+    QTRY_VERIFY2(collisions->text().contains(u"Cannot compute the values of 3 devices"),
+        qPrintable(collisions->text()));
+    QVERIFY(!collisions->text().contains(u"No collisions"));
 }
 
 QTEST_MAIN(tst_MainWindow)
