@@ -55,6 +55,25 @@ void printJson(const QJsonValue &value)
     out().flush();
 }
 
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
+    const QString &command, qsizetype maxPositional)
+{
+    // Qt's parse errors end in a full stop already.
+    const QString hint = QStringLiteral(" Run 'provbench-cli %1 --help'.").arg(command);
+    if (!parser.parse(args))
+        return reportError(Error::make(Error::Code::InvalidArgument, parser.errorText() + hint));
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        out().flush();
+        return int(ExitOk);
+    }
+    const QStringList pos = parser.positionalArguments();
+    if (maxPositional >= 0 && pos.size() > maxPositional)
+        return reportError(Error::make(Error::Code::InvalidArgument,
+            QStringLiteral("Unexpected argument '%1'.").arg(pos.at(maxPositional)) + hint));
+    return std::nullopt;
+}
+
 int exitCodeFor(const Error &error)
 {
     switch (error.code) {

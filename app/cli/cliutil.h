@@ -2,6 +2,7 @@
 
 #include "app/core/error.h"
 
+#include <QCommandLineParser>
 #include <QEventLoop>
 #include <QJsonValue>
 #include <QStringList>
@@ -41,6 +42,13 @@ Result<T> await(const std::function<void(std::function<void(Result<T>)>)> &start
         loop.exec();
     return std::move(*result);
 }
+
+// Parses `args` (args[0] is the command name) for `command`. Returns an exit
+// code when the command should stop here: a parse error or a stray positional
+// argument (usage error, reported), or --help (printed). nullopt: go on.
+// maxPositional < 0 leaves positional arguments to the command.
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
+    const QString &command, qsizetype maxPositional = 0);
 
 int exitCodeFor(const Error &error);
 // Prints "error: <message>" to stderr and returns the matching exit code.

@@ -79,16 +79,8 @@ int demoCommand(const QStringList &args)
     QCommandLineOption quiet(
         QStringLiteral("quiet"), QStringLiteral("Only print the final table."));
     parser.addOptions({count, json, quiet});
-    if (!parser.parse(args))
-        return reportError(Error::make(Error::Code::InvalidArgument, parser.errorText()));
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return ExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return reportError(Error::make(Error::Code::InvalidArgument,
-            QStringLiteral("Unexpected argument '%1'. Run 'provbench-cli demo --help'.")
-                .arg(parser.positionalArguments().first())));
+    if (auto stop = parseCommandLine(parser, args, QStringLiteral("demo"), 0))
+        return *stop;
     bool ok = false;
     const int n = parser.value(count).toInt(&ok);
     if (!ok || n < 1 || n > 32)

@@ -127,12 +127,8 @@ int improvCommand(const QStringList &args)
         return reportError(Error::make(Error::Code::InvalidArgument,
             msg + QStringLiteral(" Run 'provbench-cli improv --help'.")));
     };
-    if (!parser.parse(args))
-        return usage(parser.errorText() + QLatin1Char('.'));
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return ExitOk;
-    }
+    if (auto stop = parseCommandLine(parser, args, QStringLiteral("improv"), -1))
+        return *stop;
     const QStringList pos = parser.positionalArguments();
     // parse() takes args[0] ("improv") as the program name.
     if (pos.size() != 1 || !kActions.contains(pos[0]))

@@ -52,16 +52,8 @@ int portsCommand(const QStringList &args)
         QStringLiteral("Also watch every ttySIM*/tty* entry of this folder."),
         QStringLiteral("dir"));
     parser.addOptions({json, watch, add, watchDir});
-    if (!parser.parse(args))
-        return reportError(Error::make(Error::Code::InvalidArgument, parser.errorText()));
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return ExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty())
-        return reportError(Error::make(Error::Code::InvalidArgument,
-            QStringLiteral("Unexpected argument '%1'. Run 'provbench-cli ports --help'.")
-                .arg(parser.positionalArguments().first())));
+    if (auto stop = parseCommandLine(parser, args, QStringLiteral("ports"), 0))
+        return *stop;
 
     SerialDiscovery discovery;
     for (const QString &p : parser.values(add))

@@ -98,12 +98,8 @@ int profileCommand(const QStringList &args)
         return reportError(Error::make(Error::Code::InvalidArgument,
             msg + QStringLiteral(" Run 'provbench-cli profile --help'.")));
     };
-    if (!parser.parse(args))
-        return usage(parser.errorText() + QLatin1Char('.'));
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return ExitOk;
-    }
+    if (auto stop = parseCommandLine(parser, args, QStringLiteral("profile"), -1))
+        return *stop;
     const QStringList pos = parser.positionalArguments();
     if (pos.isEmpty() || !kActions.contains(pos.first()))
         return usage(

@@ -11,23 +11,7 @@ cleanup() {
     rm -rf "$dir" "$log"
 }
 trap cleanup EXIT
-failures=0
-check() { # check <name> <expected exit> <grep pattern or ''> -- command...
-    local name=$1 want=$2 pattern=$3
-    shift 4
-    local output rc
-    output=$("$@" 2>&1)
-    rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL $name: exit $rc, wanted $want"; echo "$output" | sed 's/^/    /'
-        failures=$((failures + 1)); return
-    fi
-    if [ -n "$pattern" ] && ! grep -q -- "$pattern" <<<"$output"; then
-        echo "FAIL $name: output lacks '$pattern'"; echo "$output" | sed 's/^/    /'
-        failures=$((failures + 1)); return
-    fi
-    echo "ok   $name"
-}
+. "$(dirname "$0")/clitest.sh"
 
 "$devsim" --dir "$dir" --count 3 --latency 5 >"$log" 2>&1 &
 sim_pid=$!
@@ -66,5 +50,4 @@ kill "$sim_pid"; wait "$sim_pid" 2>/dev/null; sim_pid=
 [ ! -e "$dir/ttySIM0" ] && echo "ok   devsim removes its links on SIGTERM" || { echo "FAIL devsim left its links"; failures=$((failures + 1)); }
 
 check "headless demo" 0 "every device ended as planned" -- "$cli" demo --quiet
-echo "$failures failed"
-[ "$failures" -eq 0 ]
+finish

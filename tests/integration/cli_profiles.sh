@@ -6,23 +6,7 @@ ws=$(mktemp -d)
 tmp=$(mktemp -d)
 trap 'rm -rf "$ws" "$tmp"' EXIT
 export PROVBENCH_WORKSPACE=$ws/workspace
-failures=0
-check() { # check <name> <expected exit> <grep pattern or ''> -- command...
-    local name=$1 want=$2 pattern=$3
-    shift 4
-    local output rc
-    output=$("$@" 2>&1)
-    rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        echo "FAIL $name: exit $rc, wanted $want"; echo "$output" | sed 's/^/    /'
-        failures=$((failures + 1)); return
-    fi
-    if [ -n "$pattern" ] && ! grep -q -- "$pattern" <<<"$output"; then
-        echo "FAIL $name: output lacks '$pattern'"; echo "$output" | sed 's/^/    /'
-        failures=$((failures + 1)); return
-    fi
-    echo "ok   $name"
-}
+. "$(dirname "$0")/clitest.sh"
 
 check "empty library says what to do" 0 "profile samples" -- "$cli" profile list
 check "samples" 0 "Added 3" -- "$cli" profile samples
@@ -75,5 +59,4 @@ sed 's/"hostname": "sensor-{mac6}"/"hostname": "sensor"/' "$PROVBENCH_WORKSPACE/
 check "preview reports hostname collisions" 1 'collision: 4 devices get hostname "sensor"' -- \
     "$cli" profile preview "$tmp/fixed.json" --devices 4
 check "rename via import keeps files private" 0 "^600$" -- stat -c %a "$PROVBENCH_WORKSPACE/profiles/est-onboarding-2.json"
-echo "$failures failed"
-[ "$failures" -eq 0 ]
+finish
