@@ -10,5 +10,10 @@ int portsCommand(const QStringList &args);
 int improvCommand(const QStringList &args);
 int demoCommand(const QStringList &args);
 int profileCommand(const QStringList &args);
+int caCommand(const QStringList &args);
+int certCommand(const QStringList &args);
+int smpCommand(const QStringList &args);
+int atCommand(const QStringList &args);
+int provisionCommand(const QStringList &args);
 
 } // namespace provbench::cli

@@ -17,7 +17,12 @@ void printUsage()
              "            improv info|state|scan|wifi|hostname|name|network --port P ...\n"
              "  demo      run a headless end-to-end demo against simulated devices\n"
              "  profile   manage and compare provisioning profiles:\n"
-             "            profile list|show|validate|import|export|compare|samples ...\n"
+             "            profile list|show|validate|import|export|compare|preview|samples ...\n"
+             "  ca        the workspace CA: ca init|show|import\n"
+             "  cert      certificates: cert issue|inspect\n"
+             "  smp       MCUmgr SMP over serial: smp echo|reset|settings|fs --port P ...\n"
+             "  at        nRF91 modem credentials: at cmng write|list|delete --port P ...\n"
+             "  provision detect a device's protocol, write a profile's credentials, verify\n"
              "\n"
              "Run 'provbench-cli <command> --help' for the options of a command.\n"
              "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 port missing.\n";
@@ -52,6 +57,16 @@ int main(int argc, char **argv)
         return demoCommand(args);
     if (command == u"profile")
         return profileCommand(args);
+    if (command == u"ca")
+        return caCommand(args);
+    if (command == u"cert")
+        return certCommand(args);
+    if (command == u"smp")
+        return smpCommand(args);
+    if (command == u"at")
+        return atCommand(args);
+    if (command == u"provision")
+        return provisionCommand(args);
     err() << "error: unknown command '" << command
           << "'. Run 'provbench-cli --help' to see the commands.\n";
     return ExitUsage;

@@ -1,0 +1,12 @@
+#include "app/cli/cliutil.h"
+#include "app/cli/commands.h"
+
+namespace provbench::cli {
+
+int atCommand(const QStringList &)
+{
+    return reportError(Error::make(Error::Code::Unsupported,
+        QStringLiteral("'at' is being built and not available in this build yet.")));
+}
+
+} // namespace provbench::cli

@@ -1,0 +1,1 @@
+# sources of app/crypto, added to provbench_core

@@ -1,0 +1,1 @@
+# sources of app/protocol/atcmd, added to provbench_core

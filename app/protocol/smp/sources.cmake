@@ -1,0 +1,1 @@
+# sources of app/protocol/smp, added to provbench_core
