@@ -510,7 +510,7 @@ void TestSimulatedImprovDevice::faultBadChecksum_corruptsOnlyTheNextPacketsCheck
     expected[10] = m_client->raw[10];
     QCOMPARE(m_client->raw, expected + '\n');
     QCOMPARE(m_client->count(Kind::BadChecksum), 1);
-    QCOMPARE(m_device->config().faults.badChecksum, 0);
+    QCOMPARE(m_device->faults().badChecksum, 0);
 
     QVERIFY(m_client->sendCommand(Command::CurrentState));
     QVERIFY(m_client->waitForPackets(1));
