@@ -1,5 +1,7 @@
 #include "ui/comparepanel.h"
 
+#include "app/storage/credentialledger.h"
+
 #include "app/profiles/profilelibrary.h"
 #include "app/storage/workspace.h"
 #include "models/profilediffmodel.h"
@@ -230,7 +232,17 @@ void ComparePanel::recompute()
         }
     }
     if (left && right) {
-        m_comparison = compareProfiles(*left, *right, m_devices->value());
+        // Reused credentials the workspace ledger saw count as findings too.
+        auto usage = [&](const Profile &p) {
+            UsageFacts facts;
+            if (auto f = CredentialLedger::usageOf(m_library->workspace(), p.name))
+                facts = UsageFacts{f->devices, f->reusedCredentials, f->examples};
+            else
+                problems << f.error().message;
+            return facts;
+        };
+        m_comparison = compareProfiles(
+            *left, *right, m_devices->value(), CostModel(), usage(*left), usage(*right));
         m_recommendation->setText(m_comparison->recommendation);
         m_diffModel->setComparison(*m_comparison);
         m_leftView->setAssessment(m_comparison->left, m_comparison->devices);

@@ -3,6 +3,7 @@
 #include "app/profiles/comparison.h"
 #include "app/profiles/inventorycheck.h"
 #include "app/profiles/profilelibrary.h"
+#include "app/storage/credentialledger.h"
 
 #include <QCommandLineParser>
 #include <QFileInfo>
@@ -279,7 +280,16 @@ int profileCommand(const QStringList &args)
     auto b = resolve(library, rest[1]);
     if (!b)
         return reportError(b.error());
-    const Comparison cmp = compareProfiles(*a, *b, n);
+    // What the ledger saw of each profile in use (reused credentials).
+    auto usageOf = [&](const Profile &p) -> UsageFacts {
+        auto facts = CredentialLedger::usageOf(*ws, p.name);
+        if (!facts) {
+            err() << "warning: " << facts.error().message << '\n';
+            return {};
+        }
+        return UsageFacts{facts->devices, facts->reusedCredentials, facts->examples};
+    };
+    const Comparison cmp = compareProfiles(*a, *b, n, CostModel(), usageOf(*a), usageOf(*b));
     if (fmt == u"json")
         out() << QJsonDocument(comparisonToJson(cmp)).toJson(QJsonDocument::Indented);
     else if (fmt == u"markdown")

@@ -276,7 +276,8 @@ int Assessment::count(Severity s) const
         findings.cbegin(), findings.cend(), [s](const Finding &f) { return f.severity == s; }));
 }
 
-Assessment assess(const Profile &profile, int devices, const CostModel &model)
+Assessment assess(
+    const Profile &profile, int devices, const CostModel &model, const UsageFacts &usage)
 {
     const int n = std::max(devices, 1);
     Assessment a;
@@ -285,18 +286,18 @@ Assessment assess(const Profile &profile, int devices, const CostModel &model)
     a.effort = deriveEffort(profile, model);
     a.scalability = rateScalability(profile, a.effort, n);
     a.flexibility = flexibilityOf(profile);
-    a.findings = securityFindings(profile, n);
+    a.findings = securityFindings(profile, n) + reusedCredentialFindings(usage);
     return a;
 }
 
-Comparison compareProfiles(
-    const Profile &left, const Profile &right, int devices, const CostModel &model)
+Comparison compareProfiles(const Profile &left, const Profile &right, int devices,
+    const CostModel &model, const UsageFacts &leftUsage, const UsageFacts &rightUsage)
 {
     Comparison c;
     c.devices = std::max(devices, 1);
     c.diff = diffProfiles(left, right);
-    c.left = assess(left, c.devices, model);
-    c.right = assess(right, c.devices, model);
+    c.left = assess(left, c.devices, model, leftUsage);
+    c.right = assess(right, c.devices, model, rightUsage);
     c.breakEvenDevices = breakEven(c.left.effort, c.right.effort);
     // Comparing a profile with itself has no winner; say so instead of
     // "preferring" one of two identical sides.

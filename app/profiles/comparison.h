@@ -128,8 +128,19 @@ struct Assessment
     int count(Severity s) const;
 };
 
-// `devices` feeds the rules that depend on fleet size (collisions, effort).
-Assessment assess(const Profile &profile, int devices, const CostModel &model = CostModel());
+// What the workspace's credential ledger has seen of a profile in use: how
+// many devices got it and how many credentials went to more than one device.
+struct UsageFacts
+{
+    int devicesProvisioned = 0;
+    int reusedCredentials = 0;
+    QStringList examples; // "the same psk on 3 devices"
+};
+
+// `devices` feeds the rules that depend on fleet size (collisions, effort);
+// `usage` adds what was observed when the profile was used.
+Assessment assess(const Profile &profile, int devices, const CostModel &model = CostModel(),
+    const UsageFacts &usage = {});
 
 struct Comparison
 {
@@ -142,8 +153,9 @@ struct Comparison
     std::optional<int> breakEvenDevices;
 };
 
-Comparison compareProfiles(
-    const Profile &left, const Profile &right, int devices, const CostModel &model = CostModel());
+Comparison compareProfiles(const Profile &left, const Profile &right, int devices,
+    const CostModel &model = CostModel(), const UsageFacts &leftUsage = {},
+    const UsageFacts &rightUsage = {});
 
 // Stable machine-readable form ("schema": "provbench.comparison/1"); documented
 // in docs/profiles.md so scripts can rely on its keys.

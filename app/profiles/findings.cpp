@@ -439,6 +439,21 @@ QList<Finding> estTokenFindings(const Profile &p)
     return out;
 }
 
+QList<Finding> reusedCredentialFindings(const UsageFacts &usage)
+{
+    if (usage.reusedCredentials <= 0)
+        return {};
+    return {Finding{QLatin1String(kRuleReusedCredential), Severity::High,
+        QStringLiteral("Credential reused across devices"),
+        QStringLiteral("The workspace ledger shows %1 among the %2 device(s) "
+                       "provisioned with this profile: one compromised device exposes "
+                       "the others. Issue per-device credentials and re-provision "
+                       "those devices.")
+            .arg(usage.examples.join(QStringLiteral(", ")))
+            .arg(usage.devicesProvisioned),
+        QStringLiteral("credentials"), kRefShared}};
+}
+
 QList<Finding> securityFindings(const Profile &p, int devices)
 {
     QList<Finding> all;

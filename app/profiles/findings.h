@@ -24,6 +24,7 @@ inline constexpr char kRuleOpenWifi[] = "open-wifi";
 inline constexpr char kRuleIpCollision[] = "ip-collision";
 inline constexpr char kRuleIpOutOfRange[] = "ip-out-of-range";
 inline constexpr char kRuleEstToken[] = "est-token-policy";
+inline constexpr char kRuleReusedCredential[] = "reused-credential";
 
 // Limits the rules apply.
 inline constexpr int kMinPasswordLength = 12;
@@ -41,6 +42,9 @@ QList<Finding> openWifiFindings(const Profile &profile);
 // seq 1..min(devices, kMaxSimulatedDevices) and reports real collisions.
 QList<Finding> collisionFindings(const Profile &profile, int devices);
 QList<Finding> estTokenFindings(const Profile &profile);
+// From the credential ledger: the same credential was handed to several
+// devices provisioned with this profile.
+QList<Finding> reusedCredentialFindings(const UsageFacts &usage);
 
 // All rules, in the order above.
 QList<Finding> securityFindings(const Profile &profile, int devices);
