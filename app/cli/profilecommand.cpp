@@ -30,33 +30,6 @@ QJsonArray issuesJson(const Issues &issues)
     return arr;
 }
 
-// A profile named on the command line: a file path, a library id, or the
-// exact name of a profile in the library.
-Result<Profile> resolve(const ProfileLibrary &library, const QString &ref)
-{
-    const QFileInfo fi(ref);
-    if (fi.isFile()) {
-        auto bytes = Workspace::readFile(fi.absoluteFilePath());
-        if (!bytes)
-            return std::unexpected(bytes.error());
-        auto p = parseProfile(*bytes);
-        if (!p)
-            return fail(Error::Code::InvalidArgument,
-                QStringLiteral("%1 is not a valid profile:\n%2").arg(ref, describe(p.error())));
-        return *p;
-    }
-    if (library.entry(ref))
-        return library.load(ref);
-    for (const ProfileLibrary::Entry &e : library.entries()) {
-        if (e.name == ref)
-            return library.load(e.id);
-    }
-    return fail(Error::Code::NotFound,
-        QStringLiteral("No profile \"%1\": give a file path, or an id or name from "
-                       "'provbench-cli profile list'.")
-            .arg(ref));
-}
-
 } // namespace
 
 int profileCommand(const QStringList &args)
@@ -154,7 +127,7 @@ int profileCommand(const QStringList &args)
     if (action == u"show") {
         if (rest.size() != 1)
             return usage(QStringLiteral("profile show takes one profile."));
-        auto p = resolve(library, rest.first());
+        auto p = library.resolve(rest.first());
         if (!p)
             return reportError(p.error());
         out() << toJson(*p, parser.isSet(secrets) ? SecretPolicy::Include : SecretPolicy::Mask);
@@ -167,7 +140,7 @@ int profileCommand(const QStringList &args)
         QJsonArray results;
         for (const QString &ref : rest) {
             Issues issues;
-            auto p = resolve(library, ref);
+            auto p = library.resolve(ref);
             if (!p && p.error().code == Error::Code::NotFound)
                 return reportError(p.error());
             if (!p)
@@ -206,7 +179,7 @@ int profileCommand(const QStringList &args)
     if (action == u"export") {
         if (rest.size() != 2)
             return usage(QStringLiteral("profile export takes a profile and a target file."));
-        auto p = resolve(library, rest[0]);
+        auto p = library.resolve(rest[0]);
         if (!p)
             return reportError(p.error());
         const bool include = parser.isSet(secrets);
@@ -222,7 +195,7 @@ int profileCommand(const QStringList &args)
     if (action == u"preview") {
         if (rest.size() != 1)
             return usage(QStringLiteral("profile preview takes one profile."));
-        auto p = resolve(library, rest.first());
+        auto p = library.resolve(rest.first());
         if (!p)
             return reportError(p.error());
         QList<DeviceVars> fleet;
@@ -274,10 +247,10 @@ int profileCommand(const QStringList &args)
     const QString fmt = asJson ? QStringLiteral("json") : parser.value(format);
     if (fmt != u"table" && fmt != u"json" && fmt != u"markdown")
         return usage(QStringLiteral("--format is table, json or markdown."));
-    auto a = resolve(library, rest[0]);
+    auto a = library.resolve(rest[0]);
     if (!a)
         return reportError(a.error());
-    auto b = resolve(library, rest[1]);
+    auto b = library.resolve(rest[1]);
     if (!b)
         return reportError(b.error());
     // What the ledger saw of each profile in use (reused credentials).

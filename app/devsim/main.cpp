@@ -1,7 +1,10 @@
-// provbench-devsim: runs simulated Improv devices behind pseudo-terminals so the
-// workbench (or any serial tool) can be tried without hardware.
+// provbench-devsim: runs simulated devices (Improv Wi-Fi, Zephyr SMP, nRF91
+// modem) behind pseudo-terminals so the workbench (or any serial tool) can be
+// tried without hardware.
 
 #include "app/simulator/simconfig.h"
+#include "app/simulator/simulatedmodem.h"
+#include "app/simulator/simulatedsmpdevice.h"
 #include "app/simulator/simulatorhost.h"
 
 #include <QCommandLineParser>
@@ -10,6 +13,8 @@
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <QTime>
+
+#include <variant>
 
 #include <csignal>
 #include <cstdlib>
@@ -61,34 +66,74 @@ QString pad(const QString &text, int width)
     return text.leftJustified(width, QLatin1Char(' '));
 }
 
-void printTable(const SimulatorHost &host)
+using DeviceConfig = std::variant<SimDeviceConfig, SmpDeviceConfig, ModemConfig>;
+
+QString kindOf(const DeviceConfig &c)
 {
-    out() << "Simulated Improv devices in " << host.directory() << ":\n\n";
-    out() << pad(QStringLiteral("PORT"), 34) << pad(QStringLiteral("DEVICE NAME"), 18)
-          << pad(QStringLiteral("FIRMWARE"), 20) << pad(QStringLiteral("CHIP"), 10) << "NOTES\n";
-    for (const SimulatedImprovDevice *d : host.devices()) {
-        const SimDeviceConfig &c = d->config();
+    return std::visit(
+        [](const auto &cfg) {
+            using T = std::decay_t<decltype(cfg)>;
+            if constexpr (std::is_same_v<T, SimDeviceConfig>)
+                return QStringLiteral("improv");
+            else if constexpr (std::is_same_v<T, SmpDeviceConfig>)
+                return QStringLiteral("smp");
+            else
+                return QStringLiteral("nrf91");
+        },
+        c);
+}
+
+void printTable(const SimulatorHost &host, const QList<DeviceConfig> &configs)
+{
+    out() << "Simulated devices in " << host.directory() << ":\n\n";
+    out() << pad(QStringLiteral("PORT"), 34) << pad(QStringLiteral("KIND"), 8)
+          << pad(QStringLiteral("DEVICE NAME"), 18) << pad(QStringLiteral("FIRMWARE"), 24)
+          << "NOTES\n";
+    const auto devices = host.allDevices();
+    QList<SimNetwork> nets;
+    for (qsizetype i = 0; i < devices.size(); ++i) {
         QStringList notes;
-        if (c.fourStringInfo)
-            notes << QStringLiteral("4-string device info");
-        if (c.legacyFirmware)
-            notes << QStringLiteral("no hostname/name/network-state commands");
-        if (const QString f = faultsToString(c.faults); !f.isEmpty())
-            notes << QStringLiteral("faults: ") + f;
-        out() << pad(d->portPath(), 34) << pad(c.deviceName, 18)
-              << pad(c.firmwareName + QLatin1Char(' ') + c.firmwareVersion, 20)
-              << pad(c.hardware, 10) << notes.join(QStringLiteral("; ")) << "\n";
+        QString name, firmware;
+        std::visit(
+            [&](const auto &c) {
+                using T = std::decay_t<decltype(c)>;
+                if constexpr (std::is_same_v<T, SimDeviceConfig>) {
+                    name = c.deviceName;
+                    firmware = c.firmwareName + QLatin1Char(' ') + c.firmwareVersion
+                        + QStringLiteral(" (") + c.hardware + QLatin1Char(')');
+                    if (c.fourStringInfo)
+                        notes << QStringLiteral("4-string device info");
+                    if (c.legacyFirmware)
+                        notes << QStringLiteral("no hostname/name/network-state commands");
+                    nets = c.networks;
+                } else if constexpr (std::is_same_v<T, SmpDeviceConfig>) {
+                    name = c.name;
+                    firmware = c.firmware + QStringLiteral(" (") + c.board + QLatin1Char(')');
+                    notes << QStringLiteral("MCUmgr SMP: settings + files");
+                } else {
+                    name = c.name;
+                    firmware = c.firmware;
+                    notes << QStringLiteral("%1, AT%CMNG, CFUN=%2 at boot")
+                                 .arg(c.model)
+                                 .arg(c.initialMode);
+                }
+                if (const QString f = faultsToString(c.faults); !f.isEmpty())
+                    notes << QStringLiteral("faults: ") + f;
+            },
+            configs[i]);
+        out() << pad(devices[i]->portPath(), 34) << pad(kindOf(configs[i]), 8) << pad(name, 18)
+              << pad(firmware, 36) << notes.join(QStringLiteral("; ")) << "\n";
     }
-    // The demo passwords are printed on purpose: the user has to type them.
-    out() << "\nSimulated Wi-Fi networks (use these in the workbench):\n\n";
-    out() << pad(QStringLiteral("SSID"), 16) << pad(QStringLiteral("RSSI"), 8) << "PASSWORD\n";
-    const QList<SimNetwork> nets = host.devices().isEmpty()
-        ? QList<SimNetwork>{}
-        : host.devices().first()->config().networks;
-    for (const SimNetwork &n : nets)
-        out() << pad(n.ssid, 16) << pad(QString::number(n.rssi), 8)
-              << (n.password.isEmpty() ? QStringLiteral("(open network, no password)") : n.password)
-              << "\n";
+    if (!nets.isEmpty()) {
+        // The demo passwords are printed on purpose: the user has to type them.
+        out() << "\nSimulated Wi-Fi networks (use these in the workbench):\n\n";
+        out() << pad(QStringLiteral("SSID"), 16) << pad(QStringLiteral("RSSI"), 8) << "PASSWORD\n";
+        for (const SimNetwork &n : std::as_const(nets))
+            out() << pad(n.ssid, 16) << pad(QString::number(n.rssi), 8)
+                  << (n.password.isEmpty() ? QStringLiteral("(open network, no password)")
+                                           : n.password)
+                  << "\n";
+    }
     out() << "\nPress Ctrl+C to stop; the links are removed on exit.\n";
     out().flush();
 }
@@ -112,8 +157,9 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Runs simulated Improv Wi-Fi serial devices behind pseudo-terminals, "
-                       "linked as <dir>/ttySIM0, ttySIM1, ..."));
+        QStringLiteral("Runs simulated devices behind pseudo-terminals, linked as <dir>/ttySIM0, "
+                       "ttySIM1, ...: Improv Wi-Fi (ESPHome/WLED-like), MCUmgr SMP (Zephyr-like) "
+                       "and nRF91-like modems (AT%CMNG)."));
     const auto help = parser.addHelpOption();
     const auto version = parser.addVersionOption();
     const QCommandLineOption dirOpt(QStringLiteral("dir"),
@@ -132,8 +178,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption seedOpt(QStringLiteral("seed"),
         QStringLiteral("Seed for RSSI jitter and noise."), QStringLiteral("s"));
     const QCommandLineOption kindOpt(QStringLiteral("kind"),
-        QStringLiteral("Device kind: improv (default)."), QStringLiteral("kind"),
-        QStringLiteral("improv"));
+        QStringLiteral("Device kind: improv (default), smp (Zephyr MCUmgr), nrf91 (modem with "
+                       "AT%CMNG), or mixed (improv, smp, nrf91 in turn)."),
+        QStringLiteral("kind"), QStringLiteral("improv"));
     parser.addOptions({dirOpt, countOpt, faultOpt, latencyOpt, noNoiseOpt, seedOpt, kindOpt});
 
     if (!parser.parse(QCoreApplication::arguments()))
@@ -145,18 +192,34 @@ int main(int argc, char *argv[])
     if (!parser.positionalArguments().isEmpty())
         usageError(QStringLiteral("Unexpected argument \"%1\".")
                        .arg(parser.positionalArguments().first()));
-    if (const QString kind = parser.value(kindOpt); kind != QLatin1String("improv"))
-        usageError(QStringLiteral("Unknown --kind \"%1\": only \"improv\" is available in this "
-                                  "version.")
-                       .arg(kind));
+    const QString kind = parser.value(kindOpt);
+    if (!QStringList{QStringLiteral("improv"), QStringLiteral("smp"), QStringLiteral("nrf91"),
+            QStringLiteral("mixed")}
+             .contains(kind))
+        usageError(
+            QStringLiteral("Unknown --kind \"%1\": use improv, smp, nrf91 or mixed.").arg(kind));
     if (!parser.isSet(dirOpt) || parser.value(dirOpt).isEmpty())
         usageError(QStringLiteral("--dir is required: the folder where the port links are made, "
                                   "e.g. --dir /tmp/provbench-sim."));
 
     const int count = parseInt(parser.value(countOpt), QStringLiteral("--count"), 1, kMaxCount);
-    QList<SimDeviceConfig> configs;
-    for (int i = 0; i < count; ++i)
-        configs.append(demoConfig(i));
+    QList<DeviceConfig> configs;
+    for (int i = 0; i < count; ++i) {
+        const QString k = kind == u"mixed" ? QStringList{QStringLiteral("improv"),
+                              QStringLiteral("smp"), QStringLiteral("nrf91")}[i % 3]
+                                           : kind;
+        if (k == u"smp")
+            configs.append(demoSmpConfig(i));
+        else if (k == u"nrf91")
+            configs.append(demoModemConfig(i));
+        else
+            configs.append(demoConfig(i));
+    }
+    // Every kind has these four settings under the same names.
+    auto each = [&configs](auto apply) {
+        for (auto &c : configs)
+            std::visit(apply, c);
+    };
 
     // Several --fault options for one device are combined into one spec.
     QMap<int, QStringList> faultSpecs;
@@ -176,17 +239,15 @@ int main(int argc, char *argv[])
             usageError(QStringLiteral("--fault for device %1: %2")
                            .arg(it.key())
                            .arg(faults.error().message));
-        configs[it.key()].faults = *faults;
+        std::visit([&](auto &c) { c.faults = *faults; }, configs[it.key()]);
     }
     if (parser.isSet(latencyOpt)) {
         const int latency
             = parseInt(parser.value(latencyOpt), QStringLiteral("--latency"), 0, 60000);
-        for (auto &c : configs)
-            c.latencyMs = latency;
+        each([latency](auto &c) { c.latencyMs = latency; });
     }
     if (parser.isSet(noNoiseOpt)) {
-        for (auto &c : configs)
-            c.logNoise = false;
+        each([](auto &c) { c.logNoise = false; });
     }
     if (parser.isSet(seedOpt)) {
         bool ok = false;
@@ -196,7 +257,7 @@ int main(int argc, char *argv[])
                                       "\"%1\".")
                            .arg(parser.value(seedOpt)));
         for (int i = 0; i < count; ++i)
-            configs[i].seed = seed + quint32(i);
+            std::visit([&](auto &c) { c.seed = seed + quint32(i); }, configs[i]);
     }
 
     const int sigFd = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -212,7 +273,21 @@ int main(int argc, char *argv[])
     });
 
     SimulatorHost host;
-    if (auto ok = host.start(parser.value(dirOpt), configs); !ok) {
+    QList<SimulatedSerialDevice *> devices;
+    for (const DeviceConfig &c : std::as_const(configs)) {
+        std::visit(
+            [&devices](const auto &cfg) {
+                using T = std::decay_t<decltype(cfg)>;
+                if constexpr (std::is_same_v<T, SimDeviceConfig>)
+                    devices.append(new SimulatedImprovDevice(cfg));
+                else if constexpr (std::is_same_v<T, SmpDeviceConfig>)
+                    devices.append(new SimulatedSmpDevice(cfg));
+                else
+                    devices.append(new SimulatedModem(cfg));
+            },
+            c);
+    }
+    if (auto ok = host.start(parser.value(dirOpt), devices); !ok) {
         err() << "provbench-devsim: " << ok.error().message << "\n";
         ::close(sigFd);
         return 1;
@@ -230,7 +305,7 @@ int main(int argc, char *argv[])
             out().flush();
         });
     }
-    printTable(host);
+    printTable(host, configs);
 
     const int rc = QCoreApplication::exec();
     host.stop();

@@ -103,6 +103,31 @@ Result<Profile> ProfileLibrary::load(const QString &id) const
     return *p;
 }
 
+Result<Profile> ProfileLibrary::resolve(const QString &reference) const
+{
+    const QFileInfo fi(reference);
+    if (fi.isFile()) {
+        auto bytes = Workspace::readFile(fi.absoluteFilePath());
+        if (!bytes)
+            return std::unexpected(bytes.error());
+        auto p = parseProfile(*bytes);
+        if (!p)
+            return std::unexpected(
+                asError(QStringLiteral("%1 is not a valid profile").arg(reference), p.error()));
+        return *p;
+    }
+    if (entry(reference))
+        return load(reference);
+    for (const Entry &e : m_entries) {
+        if (e.name == reference)
+            return load(e.id);
+    }
+    return fail(Error::Code::NotFound,
+        QStringLiteral("No profile \"%1\": give a file path, or an id or name from "
+                       "'provbench-cli profile list'.")
+            .arg(reference));
+}
+
 Result<void> ProfileLibrary::save(const QString &id, const Profile &profile)
 {
     auto ok = Workspace::writeFile(pathFor(id), toJson(profile, SecretPolicy::Include));

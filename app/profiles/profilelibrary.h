@@ -34,6 +34,9 @@ public:
     std::optional<Entry> entry(const QString &id) const;
 
     Result<Profile> load(const QString &id) const;
+    // A profile as a person names it: a file path, a library id, or the exact
+    // name of a profile in the library (in that order).
+    Result<Profile> resolve(const QString &reference) const;
     // Saves under `id`; validation issues do not prevent saving a draft.
     Result<void> save(const QString &id, const Profile &profile);
     // A new file with a fresh id derived from the profile's name.
