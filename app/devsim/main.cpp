@@ -87,7 +87,7 @@ void printTable(const SimulatorHost &host, const QList<DeviceConfig> &configs)
 {
     out() << "Simulated devices in " << host.directory() << ":\n\n";
     out() << pad(QStringLiteral("PORT"), 34) << pad(QStringLiteral("KIND"), 8)
-          << pad(QStringLiteral("DEVICE NAME"), 18) << pad(QStringLiteral("FIRMWARE"), 24)
+          << pad(QStringLiteral("DEVICE NAME"), 18) << pad(QStringLiteral("FIRMWARE"), 36)
           << "NOTES\n";
     const auto devices = host.allDevices();
     QList<SimNetwork> nets;
