@@ -48,9 +48,9 @@ Error corrupt(const QString &path, const QString &what)
 } // namespace
 
 Vault::Vault(QString workspacePath, QByteArray passphrase, QByteArray key)
-    : m_workspacePath(std::move(workspacePath))
-    , m_passphrase(std::move(passphrase))
-    , m_key(std::move(key))
+    : m_workspacePath(std::move(workspacePath)),
+      m_passphrase(std::move(passphrase)),
+      m_key(std::move(key))
 {
 }
 
@@ -96,8 +96,7 @@ Result<Vault> Vault::create(const Workspace &workspace, const QByteArray &passph
         return std::unexpected(verifier.error());
     const QJsonObject doc{
         {QStringLiteral("format"), QString::fromLatin1(kFormat)},
-        {QStringLiteral("created"),
-            QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+        {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
         {QStringLiteral("kdf"),
             QJsonObject{{QStringLiteral("name"), QStringLiteral("scrypt")},
                 {QStringLiteral("N"), qint64(kScryptN)}, {QStringLiteral("r"), qint64(kScryptR)},
