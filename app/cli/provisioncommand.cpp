@@ -1,12 +1,304 @@
+// provbench-cli provision: detect the device's protocol, plan what the
+// profile puts on it, make what is needed (keys, certificates), write every
+// item, verify it, record what was handed out, and report item by item.
+
 #include "app/cli/cliutil.h"
+#include "app/cli/clivault.h"
 #include "app/cli/commands.h"
+#include "app/onboarding/cryptomaterial.h"
+#include "app/onboarding/improvtarget.h"
+#include "app/onboarding/protocolprobe.h"
+#include "app/onboarding/protocoltargets.h"
+#include "app/profiles/profilelibrary.h"
+#include "app/protocol/atcmd/atclient.h"
+#include "app/protocol/smp/smpclient.h"
+#include "app/storage/credentialledger.h"
+#include "app/storage/vault.h"
+#include "app/transport/seriallink.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
 
 namespace provbench::cli {
 
-int provisionCommand(const QStringList &)
+using namespace provbench::onboarding;
+using namespace provbench::profiles;
+
+namespace {
+
+// Remembers the bytes handed to each item, so the ledger can fingerprint
+// exactly what the device received. Lives in memory only.
+class RecordingMaterial : public MaterialProvider
 {
-    return reportError(Error::make(Error::Code::Unsupported,
-        QStringLiteral("'provision' is being built and not available in this build yet.")));
+public:
+    explicit RecordingMaterial(MaterialProvider *inner) : m_inner(inner) { }
+    Result<QByteArray> material(const PlanItem &item, const DeviceVars &device) override
+    {
+        auto v = m_inner->material(item, device);
+        if (v)
+            m_given.insert(item.id, *v);
+        return v;
+    }
+    QHash<QString, QByteArray> m_given;
+
+private:
+    MaterialProvider *m_inner;
+};
+
+std::optional<CredentialLedger::Kind> ledgerKind(const PlanItem &item)
+{
+    if (item.id == u"client-key" || item.id == u"claim-key")
+        return CredentialLedger::Kind::PrivateKey;
+    if (item.id == u"client-cert")
+        return CredentialLedger::Kind::Certificate;
+    if (item.id == u"psk" || item.id == u"lwm2m-psk")
+        return CredentialLedger::Kind::Psk;
+    if (item.id == u"password")
+        return CredentialLedger::Kind::Password;
+    // A site's Wi-Fi passphrase is shared by every device on that network by
+    // design: recording it would flag every second device as reuse.
+    return std::nullopt;
+}
+
+bool needsCa(const QList<PlanItem> &plan)
+{
+    return std::any_of(plan.cbegin(), plan.cend(), [](const PlanItem &i) {
+        return i.source == PlanItem::Source::GeneratedKey
+            || i.source == PlanItem::Source::IssuedCertificate
+            || i.source == PlanItem::Source::CaCertificate;
+    });
+}
+
+void printTrace(const TraceEntry &e)
+{
+    static const char *arrows[] = {"->", "<-", "log", "note"};
+    err() << e.time.toString(QStringLiteral("HH:mm:ss.zzz")) << ' ' << arrows[int(e.direction)]
+          << ' ' << e.summary << '\n';
+    err().flush();
+}
+
+} // namespace
+
+int provisionCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Write a profile's settings and credentials to the device on a serial port, verify each "
+        "item, and record what was handed out in the workspace's credential ledger.\n"
+        "The protocol (Improv Wi-Fi, MCUmgr SMP, nRF91 AT%CMNG) is detected unless --protocol "
+        "names it. Keys and certificates come from the workspace CA: the vault passphrase is read "
+        "from $PROVBENCH_PASSPHRASE or stdin."));
+    parser.addHelpOption();
+    QCommandLineOption port(
+        QStringLiteral("port"), QStringLiteral("Serial port path."), QStringLiteral("P"));
+    QCommandLineOption profile(QStringLiteral("profile"),
+        QStringLiteral("Profile file, id or name."), QStringLiteral("F"));
+    QCommandLineOption protocol(QStringLiteral("protocol"),
+        QStringLiteral("auto (default), improv, smp or nrf91."), QStringLiteral("NAME"),
+        QStringLiteral("auto"));
+    QCommandLineOption serial(QStringLiteral("serial"),
+        QStringLiteral("The device's serial number, for {serial} (default: the "
+                       "port's USB serial number, if any)."),
+        QStringLiteral("S"));
+    QCommandLineOption seq(QStringLiteral("seq"),
+        QStringLiteral("Sequence number for {seq} (default 1)."), QStringLiteral("N"),
+        QStringLiteral("1"));
+    QCommandLineOption secTag(QStringLiteral("sec-tag"),
+        QStringLiteral("nRF91 sec_tag (default 42)."), QStringLiteral("N"), QStringLiteral("42"));
+    QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print the outcome as JSON."));
+    QCommandLineOption trace(QStringLiteral("trace"),
+        QStringLiteral("Print the wire trace to stderr (secrets redacted)."));
+    parser.addOptions(
+        {port, profile, protocol, serial, seq, secTag, json, trace, workspaceOption()});
+    if (auto stop = parseCommandLine(parser, args, QStringLiteral("provision"), 0))
+        return *stop;
+    auto usage = [](const QString &msg) {
+        return reportError(Error::make(Error::Code::InvalidArgument,
+            msg + QStringLiteral(" Run 'provbench-cli provision --help'.")));
+    };
+    if (!parser.isSet(port) || !parser.isSet(profile))
+        return usage(QStringLiteral("--port and --profile are required."));
+    bool ok = false;
+    const int seqNo = parser.value(seq).toInt(&ok);
+    if (!ok || seqNo < 0)
+        return usage(QStringLiteral("--seq takes a whole number."));
+    const qint64 tag = parser.value(secTag).toLongLong(&ok);
+    if (!ok || tag < 0 || tag > 2147483647)
+        return usage(QStringLiteral("--sec-tag takes 0 to 2147483647."));
+    const QString protoName = parser.value(protocol);
+    if (!QStringList{QStringLiteral("auto"), QStringLiteral("improv"), QStringLiteral("smp"),
+            QStringLiteral("nrf91")}
+             .contains(protoName))
+        return usage(QStringLiteral("--protocol is auto, improv, smp or nrf91."));
+
+    auto ws = Workspace::open(workspaceArgument(parser));
+    if (!ws)
+        return reportError(ws.error());
+    ProfileLibrary library(*ws);
+    auto prof = library.resolve(parser.value(profile));
+    if (!prof)
+        return reportError(prof.error());
+    if (const Issues issues = validate(*prof); !issues.isEmpty())
+        return reportError(Error::make(Error::Code::InvalidArgument,
+            QStringLiteral("The profile has problems; fix them first:\n%1").arg(describe(issues))));
+
+    const QString path = parser.value(port);
+    if (!QFileInfo::exists(path))
+        return reportError(Error::make(Error::Code::NotFound,
+            QStringLiteral("%1 does not exist: check the port with 'provbench-cli "
+                           "ports'.")
+                .arg(path)));
+    SerialLink link(path);
+    if (auto opened = link.open(); !opened)
+        return reportError(opened.error());
+
+    DeviceProtocol proto = DeviceProtocol::Improv;
+    if (protoName == u"auto") {
+        ProtocolProbe probe(&link);
+        auto found = await<DeviceProtocol>([&](auto done) { probe.run(done); });
+        if (!found)
+            return reportError(found.error());
+        proto = *found;
+    } else {
+        proto = protoName == u"smp" ? DeviceProtocol::Smp
+            : protoName == u"nrf91" ? DeviceProtocol::Nrf91At
+                                    : DeviceProtocol::Improv;
+    }
+    PlanOptions planOptions;
+    planOptions.secTag = int(tag);
+    const QList<PlanItem> plan = planCredentials(*prof, proto, planOptions);
+
+    // The vault: needed for keys and certificates, and for the ledger key.
+    std::optional<WorkspaceVault> vault;
+    if (needsCa(plan) || Vault::exists(*ws)) {
+        auto opened = openWorkspaceAndVault(ws->path(), VaultMode::Unlock);
+        if (!opened)
+            return reportError(opened.error());
+        vault = std::move(*opened);
+    }
+    std::optional<crypto::CertificateAuthority> ca;
+    if (needsCa(plan)) {
+        auto loaded = crypto::CertificateAuthority::open(*ws, vault->vault);
+        if (!loaded)
+            return reportError(loaded.error());
+        ca = std::move(*loaded);
+    }
+    std::optional<CryptoMaterial> crypto;
+    if (ca)
+        crypto.emplace(*prof, *ca);
+    ProfileMaterial profileMaterial(*prof, ws->path(), crypto ? &*crypto : nullptr);
+    RecordingMaterial material(&profileMaterial);
+
+    DeviceVars device;
+    device.serial = parser.isSet(serial) ? parser.value(serial) : QString();
+    device.seq = seqNo;
+    const QString deviceId = device.serial.isEmpty() ? path : device.serial;
+
+    std::unique_ptr<QObject> client;
+    std::unique_ptr<CredentialTarget> target;
+    switch (proto) {
+    case DeviceProtocol::Improv: {
+        auto *c = new improv::ImprovClient(&link);
+        client.reset(c);
+        if (parser.isSet(trace))
+            QObject::connect(c, &improv::ImprovClient::traced, c, &printTrace);
+        target = std::make_unique<ImprovTarget>(c);
+        break;
+    }
+    case DeviceProtocol::Smp: {
+        auto *c = new smp::SmpClient(&link);
+        client.reset(c);
+        if (parser.isSet(trace))
+            QObject::connect(c, &smp::SmpClient::traced, c, &printTrace);
+        target = std::make_unique<SmpTarget>(c);
+        break;
+    }
+    case DeviceProtocol::Nrf91At: {
+        auto *c = new at::AtClient(&link);
+        client.reset(c);
+        if (parser.isSet(trace))
+            QObject::connect(c, &at::AtClient::traced, c, &printTrace);
+        target = std::make_unique<AtTarget>(c);
+        break;
+    }
+    }
+
+    ProvisioningJob job(plan, target.get(), &material, device);
+    const bool asJson = parser.isSet(json);
+    if (!asJson) {
+        out() << "Provisioning " << path << " (" << protocolName(proto) << ") with \"" << prof->name
+              << "\"\n";
+        out().flush();
+        QObject::connect(
+            &job, &ProvisioningJob::itemFinished, &job, [&](int i, const ItemOutcome &o) {
+                out() << "  " << outcomeName(o.state).leftJustified(12) << plan[i].label << ": "
+                      << o.detail << '\n';
+                out().flush();
+            });
+    }
+    auto result = await<QString>([&](auto done) {
+        QObject::connect(
+            &job, &ProvisioningJob::finished, &job, [done](bool good, const QString &message) {
+                done(good ? Result<QString>(message) : fail(Error::Code::Device, message));
+            });
+        job.start();
+    });
+
+    // Record what was handed out, verified or not: a device that failed
+    // verification may still hold the credential.
+    QStringList reuseWarnings;
+    if (vault) {
+        auto key = ledgerKey(*ws, vault->vault);
+        auto ledger = key ? CredentialLedger::open(*ws, *key)
+                          : Result<CredentialLedger>(std::unexpected(key.error()));
+        if (!ledger) {
+            err() << "warning: the credential ledger could not be updated: "
+                  << ledger.error().message << '\n';
+        } else {
+            for (qsizetype i = 0; i < plan.size(); ++i) {
+                const auto kind = ledgerKind(plan[i]);
+                const auto &o = job.outcomes()[i];
+                if (!kind || !material.m_given.contains(plan[i].id)
+                    || o.holds == ItemOutcome::DeviceHolds::Old
+                    || o.state == ItemOutcome::State::Unsupported)
+                    continue;
+                auto reuse = ledger->record(
+                    *kind, material.m_given.value(plan[i].id), deviceId, prof->name);
+                if (reuse && !reuse->otherDevices.isEmpty())
+                    reuseWarnings << QStringLiteral("%1 is also held by %2")
+                                         .arg(plan[i].label,
+                                             reuse->otherDevices.join(QStringLiteral(", ")));
+            }
+        }
+    } else {
+        err()
+            << "note: this workspace has no vault, so credential reuse is not tracked; create one "
+               "with 'provbench-cli ca init'.\n";
+    }
+
+    if (asJson) {
+        QJsonArray items;
+        for (qsizetype i = 0; i < plan.size(); ++i) {
+            const auto &o = job.outcomes()[i];
+            items.append(QJsonObject{{QStringLiteral("id"), plan[i].id},
+                {QStringLiteral("label"), plan[i].label},
+                {QStringLiteral("state"), outcomeName(o.state)},
+                {QStringLiteral("deviceHolds"), holdsName(o.holds)},
+                {QStringLiteral("detail"), o.detail}});
+        }
+        printJson(QJsonObject{{QStringLiteral("port"), path},
+            {QStringLiteral("protocol"), protocolName(proto)},
+            {QStringLiteral("profile"), prof->name}, {QStringLiteral("ok"), bool(result)},
+            {QStringLiteral("summary"), result ? *result : result.error().message},
+            {QStringLiteral("reused"), QJsonArray::fromStringList(reuseWarnings)},
+            {QStringLiteral("items"), items}});
+    } else {
+        for (const QString &w : reuseWarnings)
+            out() << "warning: " << w << ": the same credential on several devices\n";
+        out() << (result ? *result : result.error().message) << '\n';
+    }
+    return result ? ExitOk : ExitFailed;
 }
 
 } // namespace provbench::cli

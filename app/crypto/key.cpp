@@ -273,6 +273,19 @@ Result<QByteArray> Key::toEncryptedPkcs8Pem(const QByteArray &passphrase) const
     return bioBytes(bio.get());
 }
 
+Result<QByteArray> Key::privateKeyPemForDevice() const
+{
+    if (!hasPrivateKey())
+        return fail(Error::Code::InvalidArgument,
+            QStringLiteral("This key has no private part to write to a device."));
+    P8InfoPtr info(EVP_PKEY2PKCS8(m_pkey.get()));
+    BioPtr bio = memoryBio();
+    if (!info || !bio || PEM_write_bio_PKCS8_PRIV_KEY_INFO(bio.get(), info.get()) != 1)
+        return opensslFail(
+            Error::Code::Io, QStringLiteral("Cannot encode the private key for the device."));
+    return bioBytes(bio.get());
+}
+
 bool Key::samePublicKey(const Key &other) const
 {
     if (!m_pkey || !other.m_pkey)

@@ -74,6 +74,11 @@ public:
     // The passphrase must not be empty.
     Result<QByteArray> toEncryptedPkcs8Pem(const QByteArray &passphrase) const;
 
+    // The unencrypted PKCS#8 PEM a device needs in its key store. Only for the
+    // bytes on their way over the wire to the device: callers never write it
+    // to a file, log or trace it (the provisioning job keeps it in memory).
+    Result<QByteArray> privateKeyPemForDevice() const;
+
     // True when both hold the same public key.
     bool samePublicKey(const Key &other) const;
 

@@ -145,6 +145,7 @@ void planNetwork(Planner &pl, const Profile &p, DeviceProtocol protocol)
             pl.unsupported(item,
                 QStringLiteral("an nRF91 modem connects over LTE-M/NB-IoT, not "
                                "Wi-Fi"));
+            item.notApplicable = true;
             pl.items.append(item);
         }
     }

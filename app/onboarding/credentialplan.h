@@ -46,7 +46,10 @@ struct PlanItem
     int secTag = -1;      // Target::SecTag
     int cmngType = -1;    // Target::SecTag: 0 CA, 1 cert, 2 key, 3 PSK, 4 identity
     bool secret = false;  // never shown, logged or traced
-    QString note;         // why Unsupported, or a remark for the user
+    // Unsupported because the device does not use it (Wi-Fi on a cellular
+    // modem), not because it cannot be carried: skipping it is no failure.
+    bool notApplicable = false;
+    QString note; // why Unsupported, or a remark for the user
 };
 
 struct PlanOptions

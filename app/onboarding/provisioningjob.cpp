@@ -170,12 +170,13 @@ void ProvisioningJob::finish(const QString &problem)
     if (m_finished)
         return;
     m_finished = true;
-    int verified = 0, failed = 0, unsupported = 0;
-    for (const ItemOutcome &o : std::as_const(m_outcomes)) {
+    int verified = 0, failed = 0, unsupported = 0, notApplicable = 0;
+    for (qsizetype i = 0; i < m_outcomes.size(); ++i) {
+        const ItemOutcome &o = m_outcomes[i];
         if (o.state == ItemOutcome::State::Verified)
             ++verified;
         else if (o.state == ItemOutcome::State::Unsupported)
-            ++unsupported;
+            ++(m_plan[i].notApplicable ? notApplicable : unsupported);
         else
             ++failed;
     }
@@ -186,6 +187,8 @@ void ProvisioningJob::finish(const QString &problem)
         message += QStringLiteral(", %1 not supported over %2")
                        .arg(unsupported)
                        .arg(protocolName(m_target->protocol()));
+    if (notApplicable)
+        message += QStringLiteral(", %1 not applicable to this device").arg(notApplicable);
     if (!problem.isEmpty())
         message += QStringLiteral("; finishing the session failed: %1").arg(problem);
     qCInfo(lcOnboarding).noquote() << "provisioning finished:" << message;

@@ -22,11 +22,19 @@ Result<void> ensureDir(const QString &path)
             QStringLiteral("%1 exists but is not a folder: choose another workspace "
                            "folder.")
                 .arg(path));
-    if (!fi.exists() && !QDir().mkpath(path))
-        return fail(Error::Code::Io,
-            QStringLiteral("Cannot create the folder %1: check that its "
-                           "parent exists and is writable.")
-                .arg(path));
+    // Create missing folders one level at a time, each 0700 from the start:
+    // mkpath() would give the intermediate ones the umask's permissions.
+    QStringList missing;
+    for (QFileInfo f(QFileInfo(path).absoluteFilePath()); !f.exists();
+         f = QFileInfo(f.absolutePath()))
+        missing.prepend(f.absoluteFilePath());
+    for (const QString &dir : std::as_const(missing)) {
+        if (!QDir().mkdir(dir, kDirMode))
+            return fail(Error::Code::Io,
+                QStringLiteral("Cannot create the folder %1: check that its parent exists "
+                               "and is writable.")
+                    .arg(dir));
+    }
     // Profiles hold Wi-Fi passphrases and keys: nobody else may list or read them.
     if (!QFile::setPermissions(path, kDirMode))
         return fail(Error::Code::Io,

@@ -112,6 +112,10 @@ private Q_SLOTS:
         const auto pskItems = planCredentials(sharedPsk(), DeviceProtocol::Nrf91At, options);
         QCOMPARE(find(pskItems, QStringLiteral("psk"))->cmngType, 3);
         QCOMPARE(find(pskItems, QStringLiteral("psk-identity"))->cmngType, 4);
+        // Wi-Fi is not a gap on a cellular modem, just not used.
+        QVERIFY(find(items, QStringLiteral("wifi"))->notApplicable);
+        const auto improv = planCredentials(benchCertificate(), DeviceProtocol::Improv);
+        QVERIFY(!find(improv, QStringLiteral("client-key"))->notApplicable);
     }
 
     void smp_secretsAreMarkedAndFilesLiveUnderProvbench()
