@@ -25,7 +25,8 @@ void printUsage()
              "  provision detect a device's protocol, write a profile's credentials, verify\n"
              "\n"
              "Run 'provbench-cli <command> --help' for the options of a command.\n"
-             "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 port missing.\n";
+             "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 not found (port, profile,\n"
+             "vault or file).\n";
     out().flush();
 }
 

@@ -101,6 +101,10 @@ int provisionCommand(const QStringList &args)
         QStringLiteral("The device's serial number, for {serial} (default: the "
                        "port's USB serial number, if any)."),
         QStringLiteral("S"));
+    QCommandLineOption mac(QStringLiteral("mac"),
+        QStringLiteral("The device's MAC address, for {mac} and {mac6} (from its "
+                       "label; Improv, SMP and AT do not report it)."),
+        QStringLiteral("M"));
     QCommandLineOption seq(QStringLiteral("seq"),
         QStringLiteral("Sequence number for {seq} (default 1)."), QStringLiteral("N"),
         QStringLiteral("1"));
@@ -110,7 +114,7 @@ int provisionCommand(const QStringList &args)
     QCommandLineOption trace(QStringLiteral("trace"),
         QStringLiteral("Print the wire trace to stderr (secrets redacted)."));
     parser.addOptions(
-        {port, profile, protocol, serial, seq, secTag, json, trace, workspaceOption()});
+        {port, profile, protocol, serial, mac, seq, secTag, json, trace, workspaceOption()});
     if (auto stop = parseCommandLine(parser, args, QStringLiteral("provision"), 0))
         return *stop;
     auto usage = [](const QString &msg) {
@@ -192,6 +196,7 @@ int provisionCommand(const QStringList &args)
 
     DeviceVars device;
     device.serial = parser.isSet(serial) ? parser.value(serial) : QString();
+    device.mac = parser.value(mac);
     device.seq = seqNo;
     const QString deviceId = device.serial.isEmpty() ? path : device.serial;
 
