@@ -326,6 +326,17 @@ void DeviceSession::markAbsent()
     Q_EMIT recordChanged();
 }
 
+Result<void> DeviceSession::releasePort()
+{
+    if (isBusy())
+        return fail(Error::Code::InvalidArgument,
+            QStringLiteral("The device is busy with \"%1\": wait for it to finish or "
+                           "cancel it first.")
+                .arg(m_record.activity));
+    dropLinkNow();
+    return {};
+}
+
 void DeviceSession::dropLinkNow()
 {
     m_client.reset();
