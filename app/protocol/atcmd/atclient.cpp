@@ -11,7 +11,7 @@ QString seconds(std::chrono::milliseconds ms)
 
 QString hexOf(QByteArrayView bytes)
 {
-    return improv::redactedHex(bytes.first(std::min<qsizetype>(bytes.size(), 256)));
+    return redactedHex(bytes.first(std::min<qsizetype>(bytes.size(), 256)));
 }
 
 bool isTextLine(QByteArrayView line)

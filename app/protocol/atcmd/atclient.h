@@ -1,8 +1,8 @@
 #pragma once
 
+#include "app/core/traceentry.h"
 #include "app/protocol/atcmd/atcodec.h"
 #include "app/protocol/atcmd/atparser.h"
-#include "app/protocol/improv/improvclient.h" // TraceEntry
 #include "app/transport/link.h"
 
 #include <QObject>

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/core/traceentry.h"
 #include "app/protocol/improv/improvcodec.h"
 #include "app/transport/link.h"
 
@@ -13,18 +14,6 @@
 #include <functional>
 
 namespace provbench {
-
-// One line of a device's protocol trace, as shown in the trace panel. Secrets
-// are replaced before an entry is made: `summary` and `hex` never contain a
-// password.
-struct TraceEntry
-{
-    enum class Direction { Sent, Received, DeviceLog, Note };
-    QDateTime time;
-    Direction direction = Direction::Note;
-    QString summary; // decoded, human readable
-    QString hex;     // raw bytes, secrets shown as <redacted N bytes>
-};
 
 namespace improv {
 
@@ -118,11 +107,6 @@ private:
     QTimer m_graceTimer;
     std::optional<State> m_lastState;
 };
-
-// Hex dump for a trace with the byte ranges in `secrets` (offset, length) shown
-// as "<redacted N bytes>".
-QString redactedHex(
-    QByteArrayView bytes, const QList<std::pair<qsizetype, qsizetype>> &secrets = {});
 
 } // namespace improv
 } // namespace provbench

@@ -131,7 +131,7 @@ void SmpClient::sendCurrent()
             .arg(req.summary)
             .arg(seq)
             .arg(req.attempt > 1 ? QStringLiteral(", attempt %1").arg(req.attempt) : QString()),
-        improv::redactedHex(*body, secrets));
+        redactedHex(*body, secrets));
     if (auto ok = m_link->write(*wire); !ok) {
         finishCurrent(std::unexpected(ok.error()));
         return;
@@ -205,7 +205,7 @@ void SmpClient::handlePacket(const QByteArray &body)
     if (!packet) {
         trace(TraceEntry::Direction::Received,
             QStringLiteral("malformed SMP packet: %1").arg(packet.error().message),
-            improv::redactedHex(body));
+            redactedHex(body));
         return;
     }
     const Header &h = packet->header;
@@ -227,7 +227,7 @@ void SmpClient::handlePacket(const QByteArray &body)
                                 .arg(commandName(h.op, h.group, h.id), opName(h.op))
                                 .arg(h.seq)
                                 .arg(map ? describeBody(*map, secret) : map.error().message);
-    trace(TraceEntry::Direction::Received, summary, improv::redactedHex(body, secrets));
+    trace(TraceEntry::Direction::Received, summary, redactedHex(body, secrets));
     if (!matches) {
         qCDebug(lcSmp) << "unsolicited SMP packet, group" << h.group << "id" << h.id << "seq"
                        << h.seq;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/protocol/improv/improvclient.h" // TraceEntry
+#include "app/core/traceentry.h"
 #include "app/protocol/smp/smpcodec.h"
 #include "app/protocol/smp/smpmessages.h"
 #include "app/transport/link.h"
