@@ -181,9 +181,18 @@ QWidget *DeviceDetailPanel::buildDetails()
         m_networks->clear();
         m_session->scanNetworks();
     });
+    m_writeCredentials = new QPushButton(tr("Write credentials\u2026"), page);
+    m_writeCredentials->setObjectName(QStringLiteral("writeCredentialsButton"));
+    m_writeCredentials->setToolTip(
+        tr("Write a profile's settings, keys and certificates to the device and verify each."));
+    connect(m_writeCredentials, &QPushButton::clicked, this, [this] {
+        if (m_session)
+            Q_EMIT writeCredentialsRequested(m_session);
+    });
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_identify);
     actions->addWidget(m_scan);
+    actions->addWidget(m_writeCredentials);
     actions->addStretch(1);
 
     // Wi-Fi: the scan results on the left, the credentials on the right.
@@ -387,8 +396,8 @@ void DeviceDetailPanel::updateActions()
 {
     const bool usable = m_session && !m_session->isBusy() && m_session->record().present;
     for (QWidget *w : {static_cast<QWidget *>(m_identify), static_cast<QWidget *>(m_scan),
-             static_cast<QWidget *>(m_writeWifi), static_cast<QWidget *>(m_setHostname),
-             static_cast<QWidget *>(m_setDeviceName)})
+             static_cast<QWidget *>(m_writeCredentials), static_cast<QWidget *>(m_writeWifi),
+             static_cast<QWidget *>(m_setHostname), static_cast<QWidget *>(m_setDeviceName)})
         w->setEnabled(usable);
     m_cancel->setEnabled(m_session && m_session->isBusy());
 }

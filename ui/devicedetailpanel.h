@@ -38,6 +38,10 @@ public:
     // nullptr shows a placeholder.
     void setSession(DeviceSession *session);
 
+Q_SIGNALS:
+    // "Write credentials…": the main window opens the dialog for the session.
+    void writeCredentialsRequested(provbench::DeviceSession *session);
+
 private:
     QWidget *buildDetails();
     void refresh();
@@ -75,6 +79,7 @@ private:
     QWidget *m_busyRow = nullptr;
     QPushButton *m_identify = nullptr;
     QPushButton *m_scan = nullptr;
+    QPushButton *m_writeCredentials = nullptr;
     QListWidget *m_networks = nullptr;
     QLineEdit *m_ssid = nullptr;
     QLineEdit *m_password = nullptr;

@@ -47,7 +47,7 @@ int main(int argc, char *argv[])
             "data folder; a temporary one in demo mode)."),
         QStringLiteral("DIR"));
     const QCommandLineOption pageOption(QStringLiteral("page"),
-        QApplication::translate("main", "Page to open: devices, profiles or compare."),
+        QApplication::translate("main", "Page to open: devices, profiles, compare or credentials."),
         QStringLiteral("NAME"));
     parser.addOptions(
         {demoOption, demoCountOption, portOption, watchDirOption, workspaceOption, pageOption});
@@ -74,8 +74,8 @@ int main(int argc, char *argv[])
     MainWindow window(&workbench);
     if (parser.isSet(pageOption) && !window.showPage(parser.value(pageOption))) {
         fprintf(stderr, "%s\n",
-            qPrintable(
-                QApplication::translate("main", "--page takes devices, profiles or compare.")));
+            qPrintable(QApplication::translate(
+                "main", "--page takes devices, profiles, compare or credentials.")));
         return 2;
     }
     window.show();

@@ -5,11 +5,13 @@
 #include "app/onboarding/deviceregistry.h"
 #include "app/transport/serialdiscovery.h"
 #include "ui/comparepanel.h"
+#include "ui/credentialspanel.h"
 #include "ui/devicedetailpanel.h"
 #include "ui/devicespanel.h"
 #include "ui/profilespanel.h"
 #include "ui/tracepanel.h"
 #include "ui/workbench.h"
+#include "ui/writecredentialsdialog.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -50,6 +52,7 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
       m_counts(new QLabel(this)),
       m_profiles(new ProfilesPanel(workbench->profiles(), this)),
       m_compare(new ComparePanel(workbench->profiles(), this)),
+      m_credentials(new CredentialsPanel(workbench->profiles(), this)),
       m_pages(new QTabWidget(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -96,6 +99,8 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     m_pages->addTab(m_vertical, tr("Devices"));
     m_pages->addTab(m_profiles, tr("Profiles"));
     m_pages->addTab(m_compare, tr("Compare"));
+    m_credentials->setObjectName(QStringLiteral("credentialsPanel"));
+    m_pages->addTab(m_credentials, tr("Credentials"));
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
@@ -106,6 +111,8 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
 
     connect(m_devices, &DevicesPanel::currentDeviceChanged, this, &MainWindow::showDevice);
     connect(m_pages, &QTabWidget::currentChanged, this, &MainWindow::pageChanged);
+    connect(m_detail, &DeviceDetailPanel::writeCredentialsRequested, this,
+        &MainWindow::writeCredentials);
     if (DeviceRegistry *registry = workbench->registry()) {
         for (auto signal : {&DeviceRegistry::deviceAdded, &DeviceRegistry::deviceRemoved,
                  &DeviceRegistry::deviceChanged})
@@ -131,8 +138,9 @@ void MainWindow::buildMenus()
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    const std::pair<Page, QString> pages[] = {{Page::Devices, tr("&Devices")},
-        {Page::Profiles, tr("&Profiles")}, {Page::Compare, tr("&Compare")}};
+    const std::pair<Page, QString> pages[]
+        = {{Page::Devices, tr("&Devices")}, {Page::Profiles, tr("&Profiles")},
+            {Page::Compare, tr("&Compare")}, {Page::Credentials, tr("C&redentials")}};
     for (const auto &[page, text] : pages) {
         QAction *action = view->addAction(text);
         action->setShortcut(QKeySequence(Qt::ControlModifier | Qt::Key(Qt::Key_1 + int(page))));
@@ -163,9 +171,9 @@ void MainWindow::showPage(Page page)
 
 bool MainWindow::showPage(const QString &name)
 {
-    const QString pages[]
-        = {QStringLiteral("devices"), QStringLiteral("profiles"), QStringLiteral("compare")};
-    for (int i = 0; i < 3; ++i) {
+    const QString pages[] = {QStringLiteral("devices"), QStringLiteral("profiles"),
+        QStringLiteral("compare"), QStringLiteral("credentials")};
+    for (int i = 0; i < 4; ++i) {
         if (name.compare(pages[i], Qt::CaseInsensitive) == 0) {
             showPage(Page(i));
             return true;
@@ -182,6 +190,21 @@ void MainWindow::pageChanged(int index)
         return;
     }
     m_lastPage = index;
+}
+
+void MainWindow::writeCredentials(DeviceSession *session)
+{
+    if (!session)
+        return;
+    const DeviceRegistry *registry = m_workbench->registry();
+    int seq = 1;
+    for (int row = 0; registry && row < registry->count(); ++row) {
+        if (registry->at(row) == session)
+            seq = row + 1;
+    }
+    WriteCredentialsDialog dialog(session, m_workbench->profiles(), seq, this);
+    dialog.exec();
+    m_credentials->refresh();
 }
 
 void MainWindow::showDevice(const QString &id)

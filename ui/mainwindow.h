@@ -9,15 +9,18 @@ class QTabWidget;
 namespace provbench {
 
 class ComparePanel;
+class CredentialsPanel;
 class DeviceDetailPanel;
+class DeviceSession;
 class DevicesPanel;
 class ProfilesPanel;
 class TracePanel;
 class Workbench;
 
-// Wires the panels together and nothing more. Three pages: Devices (the
+// Wires the panels together and nothing more. Four pages: Devices (the
 // devices list drives the detail and trace panels), Profiles (library and
-// editor) and Compare. Leaving the Profiles page or closing the window with
+// editor), Compare and Credentials (the workspace CA; a device's "Write
+// credentials" opens the dialog). Leaving the Profiles page or closing the window with
 // unsaved profile changes asks first. The menus add a port path, switch
 // pages, reset the layout and show About; the status bar counts devices per
 // state. In demo mode a banner names the simulator folder and the demo Wi-Fi
@@ -35,10 +38,11 @@ public:
     TracePanel *tracePanel() const { return m_trace; }
     ProfilesPanel *profilesPanel() const { return m_profiles; }
     ComparePanel *comparePanel() const { return m_compare; }
+    CredentialsPanel *credentialsPanel() const { return m_credentials; }
 
-    enum class Page { Devices, Profiles, Compare };
+    enum class Page { Devices, Profiles, Compare, Credentials };
     void showPage(Page page);
-    // "devices", "profiles" or "compare"; false for another name.
+    // "devices", "profiles", "compare" or "credentials"; false for another name.
     bool showPage(const QString &name);
 
 protected:
@@ -53,6 +57,7 @@ private:
     void saveSettings() const;
     void restoreSettings();
     void pageChanged(int index);
+    void writeCredentials(DeviceSession *session);
 
     Workbench *m_workbench;
     DevicesPanel *m_devices;
@@ -63,6 +68,7 @@ private:
     QLabel *m_counts;
     ProfilesPanel *m_profiles;
     ComparePanel *m_compare;
+    CredentialsPanel *m_credentials;
     QTabWidget *m_pages;
     int m_lastPage = 0;
 };
