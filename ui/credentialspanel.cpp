@@ -16,6 +16,7 @@
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -30,6 +31,7 @@
 #include <QTableWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace provbench {
 
@@ -350,14 +352,27 @@ void CredentialsPanel::createCa()
     options.subject = subject->text().trimmed();
     options.keyAlgorithm = KeyAlgorithm(algorithm->currentData().toInt());
     options.days = days->value();
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    auto ca = CertificateAuthority::createRoot(ws, **vault, options);
-    QApplication::restoreOverrideCursor();
-    if (!ca)
-        showMessage(false, ca.error().message);
-    else
-        showMessage(true, tr("The workspace CA \u201c%1\u201d is ready.").arg(options.subject));
-    refresh();
+    // An RSA 4096 CA key takes seconds: make it on a worker thread and keep
+    // the window responsive. The vault is only read there.
+    setEnabled(false);
+    showMessage(true, tr("Creating the CA key (%1)\u2026").arg(algorithm->currentText()));
+    // Shared ownership keeps the unlocked vault alive while the worker runs.
+    std::shared_ptr<const Vault> unlocked = *vault;
+    auto *watcher = new QFutureWatcher<Result<CertificateAuthority>>(this);
+    connect(watcher, &QFutureWatcher<Result<CertificateAuthority>>::finished, this,
+        [this, watcher, subjectText = options.subject] {
+            const Result<CertificateAuthority> ca = watcher->result();
+            watcher->deleteLater();
+            setEnabled(true);
+            if (!ca)
+                showMessage(false, ca.error().message);
+            else
+                showMessage(true, tr("The workspace CA \u201c%1\u201d is ready.").arg(subjectText));
+            refresh();
+        });
+    watcher->setFuture(QtConcurrent::run([ws, unlocked, options] {
+        return CertificateAuthority::createRoot(ws, *unlocked, options);
+    }));
 }
 
 void CredentialsPanel::importCa()

@@ -1,5 +1,7 @@
 #include "ui/writecredentialsdialog.h"
 
+#include "app/onboarding/handout.h"
+
 #include "app/crypto/certificateauthority.h"
 #include "app/onboarding/cryptomaterial.h"
 #include "app/onboarding/devicesession.h"
@@ -37,49 +39,6 @@ const QColor kGreen(0x06, 0x5f, 0x46);
 const QColor kRed(0xb9, 0x1c, 0x1c);
 const QColor kGrey(0x6b, 0x72, 0x80);
 const QColor kBlue(0x1d, 0x4e, 0xd8);
-
-// Remembers the bytes handed to each item, so the ledger can fingerprint
-// exactly what the device received. Memory only; never displayed.
-class RecordingMaterial : public MaterialProvider
-{
-public:
-    explicit RecordingMaterial(MaterialProvider *inner) : m_inner(inner) { }
-    Result<QByteArray> material(const PlanItem &item, const DeviceVars &device) override
-    {
-        auto v = m_inner->material(item, device);
-        if (v)
-            m_given.insert(item.id, *v);
-        return v;
-    }
-    QHash<QString, QByteArray> m_given;
-
-private:
-    MaterialProvider *m_inner;
-};
-
-// The same mapping as `provbench-cli provision`.
-std::optional<CredentialLedger::Kind> ledgerKind(const PlanItem &item)
-{
-    if (item.id == u"client-key" || item.id == u"claim-key")
-        return CredentialLedger::Kind::PrivateKey;
-    if (item.id == u"client-cert")
-        return CredentialLedger::Kind::Certificate;
-    if (item.id == u"psk" || item.id == u"lwm2m-psk")
-        return CredentialLedger::Kind::Psk;
-    if (item.id == u"password")
-        return CredentialLedger::Kind::Password;
-    // A site's Wi-Fi passphrase is shared by every device on that network by design.
-    return std::nullopt;
-}
-
-bool needsCa(const QList<PlanItem> &plan)
-{
-    return std::any_of(plan.cbegin(), plan.cend(), [](const PlanItem &i) {
-        return i.source == PlanItem::Source::GeneratedKey
-            || i.source == PlanItem::Source::IssuedCertificate
-            || i.source == PlanItem::Source::CaCertificate;
-    });
-}
 
 QString labelStyle(const QString &fg, const QString &bg, const QString &border)
 {
@@ -304,7 +263,7 @@ void WriteCredentialsDialog::onProbed(Result<DeviceProtocol> protocol)
     }
 
     const Workspace &ws = m_library->workspace();
-    if (needsCa(m_plan) || Vault::exists(ws)) {
+    if (planNeedsCa(m_plan) || Vault::exists(ws)) {
         auto vault = VaultPrompt::vault(ws, this);
         if (!vault) {
             end(false, vault.error().message);
@@ -312,7 +271,7 @@ void WriteCredentialsDialog::onProbed(Result<DeviceProtocol> protocol)
         }
         m_vault = *vault;
     }
-    if (needsCa(m_plan)) {
+    if (planNeedsCa(m_plan)) {
         auto ca = crypto::CertificateAuthority::open(ws, *m_vault);
         if (!ca) {
             end(false,
@@ -403,21 +362,14 @@ void WriteCredentialsDialog::onJobFinished(bool ok, const QString &message)
             reuse
                 << tr("The credential ledger could not be updated: %1").arg(ledger.error().message);
         } else {
-            const auto &given = static_cast<RecordingMaterial *>(m_material.get())->m_given;
-            for (qsizetype i = 0; i < m_plan.size(); ++i) {
-                const auto kind = ledgerKind(m_plan[i]);
-                const ItemOutcome &o = m_job->outcomes()[i];
-                if (!kind || !given.contains(m_plan[i].id)
-                    || o.holds == ItemOutcome::DeviceHolds::Old
-                    || o.state == ItemOutcome::State::Unsupported)
-                    continue;
-                auto recorded
-                    = ledger->record(*kind, given.value(m_plan[i].id), deviceId, m_prof->name);
-                if (recorded && !recorded->otherDevices.isEmpty())
-                    reuse << tr("%1 is also held by %2: the same credential on several devices.")
-                                 .arg(m_plan[i].label,
-                                     recorded->otherDevices.join(QStringLiteral(", ")));
-            }
+            const auto &given = static_cast<RecordingMaterial *>(m_material.get())->given();
+            auto reused
+                = recordHandout(*ledger, m_plan, m_job->outcomes(), given, deviceId, m_prof->name);
+            if (reused)
+                reuse << *reused;
+            else
+                reuse << tr("The credential ledger could not be updated: %1")
+                             .arg(reused.error().message);
         }
     }
     end(ok, message, reuse);

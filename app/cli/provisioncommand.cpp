@@ -6,6 +6,7 @@
 #include "app/cli/clivault.h"
 #include "app/cli/commands.h"
 #include "app/onboarding/cryptomaterial.h"
+#include "app/onboarding/handout.h"
 #include "app/onboarding/improvtarget.h"
 #include "app/onboarding/protocolprobe.h"
 #include "app/onboarding/protocoltargets.h"
@@ -26,49 +27,6 @@ using namespace provbench::onboarding;
 using namespace provbench::profiles;
 
 namespace {
-
-// Remembers the bytes handed to each item, so the ledger can fingerprint
-// exactly what the device received. Lives in memory only.
-class RecordingMaterial : public MaterialProvider
-{
-public:
-    explicit RecordingMaterial(MaterialProvider *inner) : m_inner(inner) { }
-    Result<QByteArray> material(const PlanItem &item, const DeviceVars &device) override
-    {
-        auto v = m_inner->material(item, device);
-        if (v)
-            m_given.insert(item.id, *v);
-        return v;
-    }
-    QHash<QString, QByteArray> m_given;
-
-private:
-    MaterialProvider *m_inner;
-};
-
-std::optional<CredentialLedger::Kind> ledgerKind(const PlanItem &item)
-{
-    if (item.id == u"client-key" || item.id == u"claim-key")
-        return CredentialLedger::Kind::PrivateKey;
-    if (item.id == u"client-cert")
-        return CredentialLedger::Kind::Certificate;
-    if (item.id == u"psk" || item.id == u"lwm2m-psk")
-        return CredentialLedger::Kind::Psk;
-    if (item.id == u"password")
-        return CredentialLedger::Kind::Password;
-    // A site's Wi-Fi passphrase is shared by every device on that network by
-    // design: recording it would flag every second device as reuse.
-    return std::nullopt;
-}
-
-bool needsCa(const QList<PlanItem> &plan)
-{
-    return std::any_of(plan.cbegin(), plan.cend(), [](const PlanItem &i) {
-        return i.source == PlanItem::Source::GeneratedKey
-            || i.source == PlanItem::Source::IssuedCertificate
-            || i.source == PlanItem::Source::CaCertificate;
-    });
-}
 
 void printTrace(const TraceEntry &e)
 {
@@ -175,14 +133,14 @@ int provisionCommand(const QStringList &args)
 
     // The vault: needed for keys and certificates, and for the ledger key.
     std::optional<WorkspaceVault> vault;
-    if (needsCa(plan) || Vault::exists(*ws)) {
+    if (planNeedsCa(plan) || Vault::exists(*ws)) {
         auto opened = openWorkspaceAndVault(ws->path(), VaultMode::Unlock);
         if (!opened)
             return reportError(opened.error());
         vault = std::move(*opened);
     }
     std::optional<crypto::CertificateAuthority> ca;
-    if (needsCa(plan)) {
+    if (planNeedsCa(plan)) {
         auto loaded = crypto::CertificateAuthority::open(*ws, vault->vault);
         if (!loaded)
             return reportError(loaded.error());
@@ -261,20 +219,13 @@ int provisionCommand(const QStringList &args)
             err() << "warning: the credential ledger could not be updated: "
                   << ledger.error().message << '\n';
         } else {
-            for (qsizetype i = 0; i < plan.size(); ++i) {
-                const auto kind = ledgerKind(plan[i]);
-                const auto &o = job.outcomes()[i];
-                if (!kind || !material.m_given.contains(plan[i].id)
-                    || o.holds == ItemOutcome::DeviceHolds::Old
-                    || o.state == ItemOutcome::State::Unsupported)
-                    continue;
-                auto reuse = ledger->record(
-                    *kind, material.m_given.value(plan[i].id), deviceId, prof->name);
-                if (reuse && !reuse->otherDevices.isEmpty())
-                    reuseWarnings << QStringLiteral("%1 is also held by %2")
-                                         .arg(plan[i].label,
-                                             reuse->otherDevices.join(QStringLiteral(", ")));
-            }
+            auto reused = recordHandout(
+                *ledger, plan, job.outcomes(), material.given(), deviceId, prof->name);
+            if (reused)
+                reuseWarnings = *reused;
+            else
+                err() << "warning: the credential ledger could not be updated: "
+                      << reused.error().message << '\n';
         }
     } else {
         err()
@@ -300,7 +251,7 @@ int provisionCommand(const QStringList &args)
             {QStringLiteral("items"), items}});
     } else {
         for (const QString &w : reuseWarnings)
-            out() << "warning: " << w << ": the same credential on several devices\n";
+            out() << "warning: " << w << '\n';
         out() << (result ? *result : result.error().message) << '\n';
     }
     return result ? ExitOk : ExitFailed;

@@ -4,6 +4,7 @@
 #include "app/storage/workspace.h"
 
 #include <QFile>
+#include <QFutureWatcher>
 #include <QRandomGenerator>
 
 namespace provbench::onboarding {
@@ -13,6 +14,25 @@ using namespace profiles;
 CryptoMaterial::CryptoMaterial(Profile profile, const crypto::CertificateAuthority &ca)
     : m_profile(std::move(profile)), m_ca(ca)
 {
+}
+
+void CryptoMaterial::prepare(std::function<void(Result<void>)> done)
+{
+    if (m_key)
+        return done({});
+    const StaticSettings *s = m_profile.staticSettings();
+    const KeyAlgorithm alg = s ? s->credentials.keyAlgorithm : KeyAlgorithm::EcP256;
+    auto *watcher = new QFutureWatcher<Result<crypto::Key>>();
+    QObject::connect(
+        watcher, &QFutureWatcher<Result<crypto::Key>>::finished, watcher, [this, watcher, done] {
+            Result<crypto::Key> key = watcher->result();
+            watcher->deleteLater();
+            if (!key)
+                return done(std::unexpected(key.error()));
+            m_key = std::move(*key);
+            done({});
+        });
+    watcher->setFuture(crypto::Key::generateAsync(alg));
 }
 
 Result<crypto::Key *> CryptoMaterial::ensureKey()

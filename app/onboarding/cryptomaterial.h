@@ -23,6 +23,8 @@ class CryptoMaterial : public MaterialProvider
 {
 public:
     CryptoMaterial(profiles::Profile profile, const crypto::CertificateAuthority &ca);
+    // Generates the device's key on a worker thread (RSA 4096 takes seconds).
+    void prepare(std::function<void(Result<void>)> done) override;
     Result<QByteArray> material(const PlanItem &item, const profiles::DeviceVars &device) override;
 
     // The key and certificate made for the device, once asked for.

@@ -49,6 +49,14 @@ ProfileMaterial::ProfileMaterial(Profile profile, QString workspacePath, Materia
 {
 }
 
+void ProfileMaterial::prepare(std::function<void(Result<void>)> done)
+{
+    if (m_crypto)
+        m_crypto->prepare(std::move(done));
+    else
+        done({});
+}
+
 Result<QByteArray> ProfileMaterial::material(const PlanItem &item, const DeviceVars &device)
 {
     DeviceVars vars = device;
@@ -111,18 +119,26 @@ ProvisioningJob::ProvisioningJob(QList<PlanItem> plan, CredentialTarget *target,
 void ProvisioningJob::start()
 {
     QPointer<ProvisioningJob> self(this);
-    m_target->begin([this, self](Result<void> ok) {
+    auto failAll = [this](const Error &error) {
+        for (ItemOutcome &o : m_outcomes)
+            o = ItemOutcome{ItemOutcome::State::Failed, ItemOutcome::DeviceHolds::Old,
+                QStringLiteral("not attempted: %1").arg(error.message), false};
+        m_finished = true;
+        Q_EMIT finished(false, error.message);
+    };
+    // Material first (a key may take seconds), then the device.
+    m_material->prepare([this, self, failAll](Result<void> prepared) {
         if (!self)
             return;
-        if (!ok) {
-            for (ItemOutcome &o : m_outcomes)
-                o = ItemOutcome{ItemOutcome::State::Failed, ItemOutcome::DeviceHolds::Old,
-                    QStringLiteral("not attempted: %1").arg(ok.error().message), false};
-            m_finished = true;
-            Q_EMIT finished(false, ok.error().message);
-            return;
-        }
-        next();
+        if (!prepared)
+            return failAll(prepared.error());
+        m_target->begin([this, self, failAll](Result<void> ok) {
+            if (!self)
+                return;
+            if (!ok)
+                return failAll(ok.error());
+            next();
+        });
     });
 }
 

@@ -58,6 +58,9 @@ class MaterialProvider
 {
 public:
     virtual ~MaterialProvider() = default;
+    // Slow preparation (key generation) off the caller's thread; the job
+    // waits for it before it writes anything. Default: nothing to prepare.
+    virtual void prepare(std::function<void(Result<void>)> done) { done({}); }
     virtual Result<QByteArray> material(const PlanItem &item, const profiles::DeviceVars &device)
         = 0;
 };
@@ -70,6 +73,7 @@ class ProfileMaterial : public MaterialProvider
 public:
     ProfileMaterial(
         profiles::Profile profile, QString workspacePath, MaterialProvider *crypto = nullptr);
+    void prepare(std::function<void(Result<void>)> done) override;
     Result<QByteArray> material(const PlanItem &item, const profiles::DeviceVars &device) override;
 
 private:
