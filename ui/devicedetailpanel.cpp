@@ -197,6 +197,7 @@ QWidget *DeviceDetailPanel::buildDetails()
 
     // Wi-Fi: the scan results on the left, the credentials on the right.
     auto *wifi = new QGroupBox(tr("Wi-Fi"), page);
+    m_improvBoxes.append(wifi);
     m_networks = new QListWidget(wifi);
     m_networks->setObjectName(QStringLiteral("networkList"));
     m_networks->setIconSize(QSize(36, 16));
@@ -241,6 +242,7 @@ QWidget *DeviceDetailPanel::buildDetails()
 
     // Names.
     auto *names = new QGroupBox(tr("Names"), page);
+    m_improvBoxes.append(names);
     m_hostname = new QLineEdit(names);
     m_hostname->setObjectName(QStringLiteral("hostnameEdit"));
     m_setHostname = new QPushButton(tr("Set"), names);
@@ -357,6 +359,14 @@ void DeviceDetailPanel::refresh()
     }
     m_fields[QStringLiteral("url")]->setText(
         links.isEmpty() ? dash : links.join(QStringLiteral("<br>")));
+
+    // Wi-Fi, scan and names are Improv commands: a device identified as
+    // another protocol gets its settings through Write credentials instead.
+    const bool improv
+        = r.protocols.isEmpty() || r.protocols.contains(QStringLiteral("Improv Wi-Fi (serial)"));
+    for (QWidget *box : std::as_const(m_improvBoxes))
+        box->setVisible(improv);
+    m_scan->setVisible(improv);
 
     // Fill the name editors from the device unless the user is editing them.
     if (!m_hostname->isModified() && !m_hostname->hasFocus())

@@ -79,6 +79,7 @@ private:
     QWidget *m_busyRow = nullptr;
     QPushButton *m_identify = nullptr;
     QPushButton *m_scan = nullptr;
+    QList<QWidget *> m_improvBoxes; // hidden for devices that do not speak Improv
     QPushButton *m_writeCredentials = nullptr;
     QListWidget *m_networks = nullptr;
     QLineEdit *m_ssid = nullptr;

@@ -31,7 +31,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption demoOption(QStringLiteral("demo"),
         QApplication::translate("main", "Run with simulated devices behind ptys."));
     const QCommandLineOption demoCountOption(QStringLiteral("demo-count"),
-        QApplication::translate("main", "Number of simulated devices in demo mode (default 3)."),
+        QApplication::translate("main",
+            "Number of simulated Improv devices in demo mode (default 3); a Zephyr board and an "
+            "nRF91 modem are added."),
         QStringLiteral("N"), QStringLiteral("3"));
     const QCommandLineOption portOption(QStringLiteral("port"),
         QApplication::translate("main",
@@ -60,6 +62,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(demoOption)) {
         bool ok = false;
         options.demoCount = parser.value(demoCountOption).toInt(&ok);
+        options.demoOtherKinds = true; // show every protocol: a Zephyr board and a modem too
         if (!ok || options.demoCount < 1 || options.demoCount > 32) {
             fprintf(stderr, "%s\n",
                 qPrintable(

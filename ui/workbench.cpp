@@ -1,5 +1,8 @@
 #include "ui/workbench.h"
 
+#include "app/simulator/simulatedmodem.h"
+#include "app/simulator/simulatedsmpdevice.h"
+
 #include "app/onboarding/deviceregistry.h"
 #include "app/profiles/profilelibrary.h"
 #include "app/simulator/simulatorhost.h"
@@ -55,8 +58,15 @@ Result<void> Workbench::start(const Options &options)
                     config.connectMs = *options.simConnectMs;
                 configs << config;
             }
+            QList<sim::SimulatedSerialDevice *> devices;
+            for (const sim::SimDeviceConfig &c : std::as_const(configs))
+                devices << new sim::SimulatedImprovDevice(c);
+            if (options.demoOtherKinds) {
+                devices << new sim::SimulatedSmpDevice(sim::demoSmpConfig(0));
+                devices << new sim::SimulatedModem(sim::demoModemConfig(0));
+            }
             auto *host = new sim::SimulatorHost(this);
-            result = host->start(m_demoDir->path(), configs);
+            result = host->start(m_demoDir->path(), devices);
             if (result) {
                 m_simulator = host;
                 m_discovery->addWatchedDirectory(m_demoDir->path(), QStringLiteral("ttySIM*"));
@@ -109,7 +119,7 @@ QString Workbench::demoDirectory() const
 
 int Workbench::demoCount() const
 {
-    return m_simulator ? int(m_simulator->devices().size()) : 0;
+    return m_simulator ? int(m_simulator->allDevices().size()) : 0;
 }
 
 } // namespace provbench

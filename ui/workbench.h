@@ -35,7 +35,9 @@ class Workbench : public QObject
 public:
     struct Options
     {
-        int demoCount = 0;              // simulated devices; 0 turns demo mode off
+        int demoCount = 0; // simulated Improv devices; 0 turns demo mode off
+        // Also a Zephyr board (MCUmgr SMP) and an nRF91 modem, after the Improv ones.
+        bool demoOtherKinds = false;
         QStringList ports;              // user-added pty/socat paths to watch
         QStringList watchDirs;          // folders whose every entry is a port
         bool includeSystemPorts = true; // demo mode always leaves them out

@@ -1,6 +1,8 @@
 #include "app/onboarding/devicesession.h"
 
 #include "app/core/logging.h"
+#include "app/onboarding/protocolprobe.h"
+#include "app/protocol/atcmd/atclient.h"
 #include "app/transport/seriallink.h"
 
 namespace provbench {
@@ -162,6 +164,8 @@ void DeviceSession::identify()
     if (!client)
         return failOperation(op, client.error());
     (*client)->requestState([this, op](Result<improv::ImprovClient::StateReport> st) {
+        if (!st && st.error().code == Error::Code::Timeout)
+            return identifyOtherProtocols(op, st.error());
         if (!st)
             return failOperation(op, st.error());
         m_record.improvState = st->state;
@@ -188,10 +192,63 @@ void DeviceSession::identify()
     });
 }
 
+// Improv stayed silent: the device may be a Zephyr board (MCUmgr SMP) or an
+// nRF91 modem (AT). Neither is asked unless Improv failed, since Improv is
+// what most devices on a bench speak.
+void DeviceSession::identifyOtherProtocols(const QString &op, const Error &improvError)
+{
+    step(QStringLiteral("Trying MCUmgr SMP and AT"), 60);
+    auto *probe = new onboarding::ProtocolProbe(m_link.get(), this);
+    probe->setCandidates({onboarding::DeviceProtocol::Smp, onboarding::DeviceProtocol::Nrf91At});
+    probe->run([this, op, probe, improvError](Result<onboarding::DeviceProtocol> found) {
+        probe->deleteLater();
+        if (!found)
+            return failOperation(op,
+                Error::make(Error::Code::Timeout,
+                    QStringLiteral("%1 It did not answer MCUmgr SMP or AT either.")
+                        .arg(improvError.message)));
+        if (*found == onboarding::DeviceProtocol::Smp) {
+            improv::DeviceInfo info;
+            info.firmwareName = QStringLiteral("Zephyr / MCUmgr");
+            m_record.info = info;
+            m_record.protocols = {QStringLiteral("MCUmgr SMP (serial)")};
+            setState(OnboardingState::Identified);
+            return finish(op, {});
+        }
+        // An nRF91 modem names itself: model, firmware and IMEI.
+        auto *at = new at::AtClient(m_link.get(), this);
+        at->modemInfo([this, op, at](Result<at::ModemInfo> modem) {
+            at->deleteLater();
+            if (!modem)
+                return failOperation(op, modem.error());
+            improv::DeviceInfo info;
+            info.firmwareName = modem->revision;
+            info.hardware = modem->model;
+            info.deviceName = QStringLiteral("IMEI %1").arg(modem->imei);
+            m_record.info = info;
+            m_record.protocols = {QStringLiteral("nRF91 AT%CMNG (serial)")};
+            setState(OnboardingState::Identified);
+            finish(op, {});
+        });
+    });
+}
+
+bool DeviceSession::speaksImprov(const QString &op)
+{
+    if (m_record.protocols.isEmpty()
+        || m_record.protocols.contains(QStringLiteral("Improv Wi-Fi (serial)")))
+        return true;
+    Q_EMIT operationFinished(op, false,
+        QStringLiteral("This device speaks %1, not Improv Wi-Fi: use \"Write "
+                       "credentials\u2026\" with a profile instead.")
+            .arg(m_record.protocols.join(QStringLiteral(", "))));
+    return false;
+}
+
 void DeviceSession::scanNetworks()
 {
     const QString op = QStringLiteral("Scan networks");
-    if (!begin(op, QStringLiteral("Scanning Wi-Fi networks"), 20))
+    if (!speaksImprov(op) || !begin(op, QStringLiteral("Scanning Wi-Fi networks"), 20))
         return;
     auto client = ensureClient();
     if (!client) {
@@ -212,7 +269,7 @@ void DeviceSession::scanNetworks()
 void DeviceSession::provisionWifi(const QString &ssid, const QString &password)
 {
     const QString op = QStringLiteral("Write Wi-Fi");
-    if (!begin(op, QStringLiteral("Checking device state"), 5))
+    if (!speaksImprov(op) || !begin(op, QStringLiteral("Checking device state"), 5))
         return;
     auto client = ensureClient();
     if (!client)
@@ -262,7 +319,8 @@ void DeviceSession::setStringValue(bool hostname, const QString &value)
 {
     const QString op
         = hostname ? QStringLiteral("Set hostname") : QStringLiteral("Set device name");
-    if (!begin(op,
+    if (!speaksImprov(op)
+        || !begin(op,
             hostname ? QStringLiteral("Setting hostname") : QStringLiteral("Setting device name"),
             50))
         return;

@@ -70,6 +70,9 @@ private:
     void appendTrace(const TraceEntry &entry);
     void failOperation(const QString &operation, const Error &error, bool writeInFlight = false);
     void setStringValue(bool hostname, const QString &value);
+    void identifyOtherProtocols(const QString &operation, const Error &improvError);
+    // False (after telling listeners why) for a device identified as another protocol.
+    bool speaksImprov(const QString &operation);
     void dropLink();    // from the event loop, after the link closed itself
     void dropLinkNow(); // the port is gone
 

@@ -32,8 +32,10 @@ void ProtocolProbe::next()
         });
     };
     auto silent = [this] { QTimer::singleShot(0, this, &ProtocolProbe::next); };
-    switch (m_step) {
-    case 0: {
+    const std::optional<DeviceProtocol> candidate
+        = m_step < m_candidates.size() ? std::optional(m_candidates.at(m_step)) : std::nullopt;
+    switch (candidate.value_or(DeviceProtocol(-1))) {
+    case DeviceProtocol::Smp: {
         smp::SmpClient::Options o;
         o.timeout = m_timeout;
         o.retries = 0;
@@ -44,7 +46,7 @@ void ProtocolProbe::next()
         });
         return;
     }
-    case 1: {
+    case DeviceProtocol::Nrf91At: {
         at::AtClient::Options o;
         o.timeout = m_timeout;
         o.retries = 0;
@@ -56,7 +58,7 @@ void ProtocolProbe::next()
         });
         return;
     }
-    case 2: {
+    case DeviceProtocol::Improv: {
         improv::ImprovClient::Options o;
         o.timeout = m_timeout;
         o.retries = 0;
@@ -67,8 +69,6 @@ void ProtocolProbe::next()
         });
         return;
     }
-    default:
-        break;
     }
     m_client.reset();
     m_done(fail(Error::Code::Unsupported,

@@ -26,6 +26,8 @@ class ProtocolProbe : public QObject
 public:
     explicit ProtocolProbe(Link *link, QObject *parent = nullptr);
     void setTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+    // Only these, in this order (default: SMP, AT, Improv).
+    void setCandidates(QList<DeviceProtocol> candidates) { m_candidates = std::move(candidates); }
     void run(std::function<void(Result<DeviceProtocol>)> done);
 
 private:
@@ -33,6 +35,8 @@ private:
 
     Link *m_link;
     std::chrono::milliseconds m_timeout{800};
+    QList<DeviceProtocol> m_candidates{
+        DeviceProtocol::Smp, DeviceProtocol::Nrf91At, DeviceProtocol::Improv};
     int m_step = -1;
     std::function<void(Result<DeviceProtocol>)> m_done;
     std::unique_ptr<QObject> m_client; // the probe in flight

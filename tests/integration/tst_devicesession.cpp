@@ -1,4 +1,6 @@
 #include "app/onboarding/devicesession.h"
+#include "app/simulator/simulatedmodem.h"
+#include "app/simulator/simulatedsmpdevice.h"
 #include "support/simfixture.h"
 
 #include <QSignalSpy>
@@ -170,6 +172,51 @@ private Q_SLOTS:
         QTRY_COMPARE(spy.size(), 1);
         QCOMPARE(m_session->record().state, OnboardingState::Discovered);
         QVERIFY(!m_session->isBusy());
+    }
+
+    void identify_otherProtocols_data()
+    {
+        QTest::addColumn<bool>("modem");
+        QTest::addColumn<QString>("protocol");
+        QTest::newRow("Zephyr board") << false << QStringLiteral("MCUmgr SMP (serial)");
+        QTest::newRow("nRF91 modem") << true << QStringLiteral("nRF91 AT%CMNG (serial)");
+    }
+    void identify_otherProtocols()
+    {
+        QFETCH(bool, modem);
+        QFETCH(QString, protocol);
+        std::unique_ptr<sim::SimulatedSerialDevice> device;
+        if (modem) {
+            auto c = sim::demoModemConfig(0);
+            c.latencyMs = 5;
+            c.logNoise = false;
+            device = std::make_unique<sim::SimulatedModem>(c);
+        } else {
+            auto c = sim::demoSmpConfig(0);
+            c.latencyMs = 5;
+            c.logNoise = false;
+            device = std::make_unique<sim::SimulatedSmpDevice>(c);
+        }
+        QVERIFY(device->start(m_sim.path()));
+        DeviceRecord rec;
+        rec.id = rec.port.path = m_sim.path();
+        m_session = std::make_unique<DeviceSession>(rec, nullptr);
+        improv::ImprovClient::Options o;
+        o.timeout = std::chrono::milliseconds(200);
+        o.retries = 0;
+        m_session->setClientOptions(o);
+        auto [ok, msg] = run([&] { m_session->identify(); });
+        QVERIFY2(ok, qPrintable(msg));
+        QCOMPARE(m_session->record().state, OnboardingState::Identified);
+        QCOMPARE(m_session->record().protocols, QStringList{protocol});
+        if (modem)
+            QVERIFY2(m_session->record().identitySummary().contains(u"nRF91"),
+                qPrintable(m_session->record().identitySummary()));
+        // Improv actions are refused with advice instead of timing out.
+        auto [scanOk, scanMsg] = run([&] { m_session->scanNetworks(); });
+        QVERIFY(!scanOk);
+        QVERIFY2(scanMsg.contains(u"Write credentials"), qPrintable(scanMsg));
+        m_session.reset();
     }
 
     void missingPort_failsWithNotFoundAdvice()
