@@ -17,17 +17,6 @@ namespace {
 
 using at::AtClient;
 
-void printTrace(const TraceEntry &e)
-{
-    static const char *arrows[] = {"->", "<-", "log", "note"};
-    err() << e.time.toString(QStringLiteral("HH:mm:ss.zzz")) << ' ' << arrows[int(e.direction)]
-          << ' ' << e.summary;
-    if (!e.hex.isEmpty())
-        err() << "  [" << e.hex << ']';
-    err() << '\n';
-    err().flush();
-}
-
 QJsonObject itemJson(const at::ItemReport &r)
 {
     return {{QStringLiteral("tag"), double(r.tag)},
@@ -60,14 +49,10 @@ struct Session
 Result<Session> openSession(
     const QString &port, int baud, const AtClient::Options &options, bool showTrace)
 {
-    QString path = port;
-    if (!path.contains(QLatin1Char('/')))
-        path.prepend(QStringLiteral("/dev/"));
-    if (!QFileInfo::exists(path))
-        return fail(Error::Code::NotFound,
-            QStringLiteral("%1 does not exist: check the port with 'provbench-cli ports' and "
-                           "that the modem is plugged in.")
-                .arg(path));
+    auto resolved = resolvePortPath(port);
+    if (!resolved)
+        return std::unexpected(resolved.error());
+    const QString path = *resolved;
     Session s;
     s.link = std::make_unique<SerialLink>(path, baud);
     if (auto ok = s.link->open(); !ok)

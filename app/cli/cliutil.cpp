@@ -1,5 +1,6 @@
 #include "app/cli/cliutil.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -72,6 +73,30 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringLis
         return reportError(Error::make(Error::Code::InvalidArgument,
             QStringLiteral("Unexpected argument '%1'.").arg(pos.at(maxPositional)) + hint));
     return std::nullopt;
+}
+
+void printTrace(const TraceEntry &e)
+{
+    static const char *arrows[] = {"->", "<-", "log", "note"};
+    err() << e.time.toString(QStringLiteral("HH:mm:ss.zzz")) << ' ' << arrows[int(e.direction)]
+          << ' ' << e.summary;
+    if (!e.hex.isEmpty())
+        err() << "  [" << e.hex << ']';
+    err() << '\n';
+    err().flush();
+}
+
+Result<QString> resolvePortPath(const QString &value)
+{
+    QString path = value;
+    if (!path.contains(QLatin1Char('/')))
+        path.prepend(QStringLiteral("/dev/"));
+    if (!QFileInfo::exists(path))
+        return fail(Error::Code::NotFound,
+            QStringLiteral("%1 does not exist: check the port with 'provbench-cli ports' "
+                           "and that the device is plugged in.")
+                .arg(path));
+    return path;
 }
 
 int exitCodeFor(const Error &error)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/core/error.h"
+#include "app/core/traceentry.h"
 
 #include <QCommandLineParser>
 #include <QEventLoop>
@@ -49,6 +50,14 @@ Result<T> await(const std::function<void(std::function<void(Result<T>)>)> &start
 // maxPositional < 0 leaves positional arguments to the command.
 std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args,
     const QString &command, qsizetype maxPositional = 0);
+
+// Prints one wire-trace entry to stderr (--trace); entries are redacted at
+// the source, so nothing secret reaches this.
+void printTrace(const TraceEntry &entry);
+
+// A --port value as a path: "ttyUSB0" means /dev/ttyUSB0. Fails with
+// NotFound and advice when nothing is there.
+Result<QString> resolvePortPath(const QString &value);
 
 int exitCodeFor(const Error &error);
 // Prints "error: <message>" to stderr and returns the matching exit code.

@@ -22,17 +22,6 @@ const QStringList kActions = {QStringLiteral("info"), QStringLiteral("state"),
     QStringLiteral("scan"), QStringLiteral("wifi"), QStringLiteral("hostname"),
     QStringLiteral("name"), QStringLiteral("network")};
 
-void printTrace(const TraceEntry &e)
-{
-    static const char *arrows[] = {"->", "<-", "log", "note"};
-    err() << e.time.toString(QStringLiteral("HH:mm:ss.zzz")) << ' ' << arrows[int(e.direction)]
-          << ' ' << e.summary;
-    if (!e.hex.isEmpty())
-        err() << "  [" << e.hex << ']';
-    err() << '\n';
-    err().flush();
-}
-
 void printFields(const QList<std::pair<QString, QString>> &fields)
 {
     qsizetype w = 0;
@@ -153,15 +142,10 @@ int improvCommand(const QStringList &args)
     if (!baudOk || baudRate <= 0)
         return usage(QStringLiteral("--baud takes a positive number."));
 
-    QString path = parser.value(port);
-    if (!path.contains(QLatin1Char('/')))
-        path.prepend(QStringLiteral("/dev/"));
-    if (!QFileInfo::exists(path))
-        return reportError(Error::make(Error::Code::NotFound,
-            QStringLiteral("%1 does not exist: check the port with "
-                           "'provbench-cli ports' and that the device "
-                           "is plugged in.")
-                .arg(path)));
+    auto resolved = resolvePortPath(parser.value(port));
+    if (!resolved)
+        return reportError(resolved.error());
+    const QString path = *resolved;
     const bool asJson = parser.isSet(json);
     const bool showTrace = parser.isSet(trace);
 

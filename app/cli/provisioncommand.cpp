@@ -28,14 +28,6 @@ using namespace provbench::profiles;
 
 namespace {
 
-void printTrace(const TraceEntry &e)
-{
-    static const char *arrows[] = {"->", "<-", "log", "note"};
-    err() << e.time.toString(QStringLiteral("HH:mm:ss.zzz")) << ' ' << arrows[int(e.direction)]
-          << ' ' << e.summary << '\n';
-    err().flush();
-}
-
 } // namespace
 
 int provisionCommand(const QStringList &args)
@@ -105,12 +97,10 @@ int provisionCommand(const QStringList &args)
         return reportError(Error::make(Error::Code::InvalidArgument,
             QStringLiteral("The profile has problems; fix them first:\n%1").arg(describe(issues))));
 
-    const QString path = parser.value(port);
-    if (!QFileInfo::exists(path))
-        return reportError(Error::make(Error::Code::NotFound,
-            QStringLiteral("%1 does not exist: check the port with 'provbench-cli "
-                           "ports'.")
-                .arg(path)));
+    auto resolved = resolvePortPath(parser.value(port));
+    if (!resolved)
+        return reportError(resolved.error());
+    const QString path = *resolved;
     SerialLink link(path);
     if (auto opened = link.open(); !opened)
         return reportError(opened.error());

@@ -18,17 +18,6 @@ namespace {
 using smp::ItemReport;
 using smp::SmpClient;
 
-void printTrace(const TraceEntry &e)
-{
-    static const char *arrows[] = {"->", "<-", "log", "note"};
-    err() << e.time.toString(QStringLiteral("HH:mm:ss.zzz")) << ' ' << arrows[int(e.direction)]
-          << ' ' << e.summary;
-    if (!e.hex.isEmpty())
-        err() << "  [" << e.hex << ']';
-    err() << '\n';
-    err().flush();
-}
-
 int printReport(const ItemReport &r, bool asJson)
 {
     if (asJson)
@@ -263,14 +252,10 @@ int smpCommand(const QStringList &args)
     const int baudRate = parser.value(baud).toInt(&baudOk);
     if (!baudOk || baudRate <= 0)
         return usage(QStringLiteral("--baud takes a positive number."));
-    QString path = parser.value(port);
-    if (!path.contains(QLatin1Char('/')))
-        path.prepend(QStringLiteral("/dev/"));
-    if (!QFileInfo::exists(path))
-        return reportError(Error::make(Error::Code::NotFound,
-            QStringLiteral("%1 does not exist: check the port with 'provbench-cli ports' and "
-                           "that the device is plugged in.")
-                .arg(path)));
+    auto resolved = resolvePortPath(parser.value(port));
+    if (!resolved)
+        return reportError(resolved.error());
+    const QString path = *resolved;
 
     SerialLink link(path, baudRate);
     if (auto opened = link.open(); !opened)
