@@ -1,5 +1,7 @@
 #include "ui/credentialspanel.h"
 
+#include "app/crypto/opensslutil.h"
+
 #include "app/crypto/certificateauthority.h"
 #include "app/crypto/inspect.h"
 #include "app/profiles/profilelibrary.h"
@@ -371,7 +373,9 @@ void CredentialsPanel::createCa()
             refresh();
         });
     watcher->setFuture(QtConcurrent::run([ws, unlocked, options] {
-        return CertificateAuthority::createRoot(ws, *unlocked, options);
+        auto ca = CertificateAuthority::createRoot(ws, *unlocked, options);
+        crypto::releaseThreadState(); // the pool's thread lives on
+        return ca;
     }));
 }
 

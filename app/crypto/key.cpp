@@ -55,7 +55,11 @@ Result<Key> Key::generate(KeyAlgorithm algorithm)
 
 QFuture<Result<Key>> Key::generateAsync(KeyAlgorithm algorithm)
 {
-    return QtConcurrent::run([algorithm] { return generate(algorithm); });
+    return QtConcurrent::run([algorithm] {
+        Result<Key> key = generate(algorithm);
+        releaseThreadState(); // the pool's thread lives on
+        return key;
+    });
 }
 
 Result<Key> Key::fromPublicDer(const QByteArray &der)

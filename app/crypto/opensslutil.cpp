@@ -1,5 +1,7 @@
 #include "app/crypto/opensslutil.h"
 
+#include <openssl/crypto.h>
+
 #include <QStringList>
 
 #include <openssl/err.h>
@@ -25,6 +27,11 @@ Error opensslError(Error::Code code, const QString &what)
     const QString reasons = takeOpenSslErrors();
     return Error::make(
         code, reasons.isEmpty() ? what : QStringLiteral("%1 (OpenSSL: %2)").arg(what, reasons));
+}
+
+void releaseThreadState()
+{
+    OPENSSL_thread_stop();
 }
 
 void clearOpenSslErrors()

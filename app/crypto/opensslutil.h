@@ -68,6 +68,12 @@ inline std::unexpected<Error> opensslFail(Error::Code code, const QString &what)
 // Empties the error queue (after an expected failure, e.g. probing formats).
 void clearOpenSslErrors();
 
+// Frees what OpenSSL keeps per thread (its private random generator, the error
+// queue). Worker threads of a pool outlive their tasks, so every task that
+// used OpenSSL on one calls this when it is done; otherwise that state stays
+// allocated until the process exits.
+void releaseThreadState();
+
 // A read-only memory BIO over `data` (which must outlive it), and a fresh
 // writable memory BIO; bioBytes() copies out what was written.
 BioPtr memoryBio(const QByteArray &data);
