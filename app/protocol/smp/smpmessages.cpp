@@ -13,6 +13,14 @@ QString key(const char *k)
     return QString::fromLatin1(k);
 }
 
+// QCborValue::toInteger() converts a floating-point value without a range
+// check (undefined behaviour for huge values): a device answer is read as an
+// integer only when it is one.
+qint64 integerOr(const QCborValue &v, qint64 fallback)
+{
+    return v.isInteger() ? v.toInteger() : fallback;
+}
+
 Result<qint64> readUnsigned(const QCborMap &body, const char *name, bool required = true)
 {
     const QCborValue v = body.value(key(name));
@@ -192,10 +200,10 @@ std::optional<DeviceError> responseError(const QCborMap &body)
     const QCborValue err = body.value(key("err"));
     if (err.isMap()) {
         const QCborMap m = err.toMap();
-        const qint64 rc = m.value(key("rc")).toInteger(ErrUnknown);
+        const qint64 rc = integerOr(m.value(key("rc")), ErrUnknown);
         if (rc == 0)
             return std::nullopt;
-        return DeviceError{false, quint16(m.value(key("group")).toInteger(0)),
+        return DeviceError{false, quint16(integerOr(m.value(key("group")), 0)),
             int(std::clamp<qint64>(rc, 0, 0xffff))};
     }
     const QCborValue rc = body.value(key("rc"));
@@ -327,8 +335,8 @@ Result<HashResult> readHash(const QCborMap &body)
         return std::unexpected(output.error());
     HashResult h;
     h.type = body.value(key("type")).toString();
-    h.offset = std::max<qint64>(0, body.value(key("off")).toInteger(0));
-    h.length = body.value(key("len")).toInteger(-1);
+    h.offset = std::max<qint64>(0, integerOr(body.value(key("off")), 0));
+    h.length = integerOr(body.value(key("len")), -1);
     h.output = *output;
     return h;
 }
@@ -373,7 +381,7 @@ QString describeBody(const QCborMap &body, bool secret)
     QStringList parts;
     for (auto it = body.begin(); it != body.end(); ++it) {
         const QString k = it.key().isString() ? it.key().toString()
-                                              : QStringLiteral("#%1").arg(it.key().toInteger());
+                                              : QStringLiteral("#%1").arg(integerOr(it.key(), -1));
         const bool redact = secret && (k == u"val" || k == u"data");
         parts.append(k + QStringLiteral(": ") + describeValue(it.value(), redact));
     }
