@@ -203,8 +203,10 @@ std::optional<DeviceError> responseError(const QCborMap &body)
         const qint64 rc = integerOr(m.value(key("rc")), ErrUnknown);
         if (rc == 0)
             return std::nullopt;
-        return DeviceError{false, quint16(integerOr(m.value(key("group")), 0)),
-            int(std::clamp<qint64>(rc, 0, 0xffff))};
+        // An rc outside 1..65535 is not a code we can name; clamping it could
+        // even turn it into 0, "no error".
+        const int code = rc > 0 && rc <= 0xffff ? int(rc) : int(ErrUnknown);
+        return DeviceError{false, quint16(integerOr(m.value(key("group")), 0)), code};
     }
     const QCborValue rc = body.value(key("rc"));
     if (rc.isInteger() && rc.toInteger() != 0)

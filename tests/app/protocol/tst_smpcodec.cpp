@@ -296,6 +296,13 @@ private Q_SLOTS:
         QTest::newRow("v2 unknown group")
             << QCborMap{{k("err"), QCborMap{{k("group"), 64}, {k("rc"), 1}}}} << true << false << 64
             << 1 << k("group 64 error 1") << k("check its log");
+        // A negative or oversized code is still an error, never "no error".
+        QTest::newRow("v2 negative rc is an unknown error")
+            << QCborMap{{k("err"), QCborMap{{k("group"), 3}, {k("rc"), -5}}}} << true << false << 3
+            << 1 << QString() << QString();
+        QTest::newRow("v2 float rc is an unknown error")
+            << QCborMap{{k("err"), QCborMap{{k("group"), 8}, {k("rc"), -1.7e289}}}} << true << false
+            << 8 << 1 << QString() << QString();
     }
     void responseError_shapes()
     {
