@@ -390,27 +390,22 @@ void AtClient::listCredentials(
 void AtClient::writeCredential(qint64 tag, CredentialType type, const QByteArray &content,
     const QByteArray &passphrase, Callback<void> done)
 {
-    auto cmd = cmngWrite(tag, type, content, passphrase);
-    if (!cmd)
-        return done(std::unexpected(cmd.error()));
-    auto req = makeRequest(*cmd, false);
-    req->timeout = m_options.writeTimeout;
-    req->context.tag = tag;
-    req->context.type = type;
-    req->complete = [done = std::move(done)](Result<Lines> r) {
-        if (!r)
-            return done(std::unexpected(r.error()));
-        done({});
-    };
-    enqueue(std::move(req));
+    enqueueStoreChange(cmngWrite(tag, type, content, passphrase), tag, type, std::move(done));
 }
 
 void AtClient::deleteCredential(qint64 tag, CredentialType type, Callback<void> done)
 {
-    auto cmd = cmngDelete(tag, type);
-    if (!cmd)
-        return done(std::unexpected(cmd.error()));
-    auto req = makeRequest(*cmd, false);
+    enqueueStoreChange(cmngDelete(tag, type), tag, type, std::move(done));
+}
+
+// Writes and deletes change the modem's store: never resent on a timeout
+// (the caller lists to learn what happened) and given the longer NVM timeout.
+void AtClient::enqueueStoreChange(
+    const Result<QByteArray> &command, qint64 tag, CredentialType type, Callback<void> done)
+{
+    if (!command)
+        return done(std::unexpected(command.error()));
+    auto req = makeRequest(*command, false);
     req->timeout = m_options.writeTimeout;
     req->context.tag = tag;
     req->context.type = type;

@@ -89,6 +89,8 @@ Q_SIGNALS:
 private:
     struct Request;
     std::unique_ptr<Request> makeRequest(const QByteArray &command, bool repeatable);
+    void enqueueStoreChange(
+        const Result<QByteArray> &command, qint64 tag, CredentialType type, Callback<void> done);
     void enqueue(std::unique_ptr<Request> request);
     void startNext();
     void sendCurrent();
