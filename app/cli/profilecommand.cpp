@@ -1,4 +1,5 @@
 #include "app/cli/cliutil.h"
+#include "app/cli/clivault.h"
 #include "app/cli/commands.h"
 #include "app/profiles/comparison.h"
 #include "app/profiles/inventorycheck.h"
@@ -50,10 +51,7 @@ int profileCommand(const QStringList &args)
         "P, A and B are a file path, a profile id or a profile name."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("What to do."));
-    QCommandLineOption workspace(QStringLiteral("workspace"),
-        QStringLiteral("Workspace folder (default: $PROVBENCH_WORKSPACE, "
-                       "else the user's data folder)."),
-        QStringLiteral("DIR"));
+    const QCommandLineOption workspace = workspaceOption();
     QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
     QCommandLineOption secrets(QStringLiteral("include-secrets"),
         QStringLiteral("Write secret values instead of <redacted>."));
@@ -81,8 +79,7 @@ int profileCommand(const QStringList &args)
     const QString action = pos.first();
     const QStringList rest = pos.mid(1);
 
-    auto ws = Workspace::open(
-        parser.isSet(workspace) ? parser.value(workspace) : Workspace::defaultPath());
+    auto ws = Workspace::open(workspaceArgument(parser));
     if (!ws)
         return reportError(ws.error());
     ProfileLibrary library(*ws);
