@@ -1,0 +1,14 @@
+# Bluetooth LE: pure advertisement handling, discovery with ageing, the GATT
+# connection interface and the Link over a GATT characteristic.
+target_sources(provbench_core PRIVATE
+    transport/ble/bleadvert.h transport/ble/bleadvert.cpp
+    transport/ble/bledevicetable.h transport/ble/bledevicetable.cpp
+    transport/ble/adapterstatus.h transport/ble/adapterstatus.cpp
+    transport/ble/blescanner.h
+    transport/ble/gattconnection.h
+    transport/ble/blediscovery.h transport/ble/blediscovery.cpp
+)
+# The BlueZ backend (QtBluetooth) lives in its own folder and list.
+if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/bluez/sources.cmake)
+    include(${CMAKE_CURRENT_LIST_DIR}/bluez/sources.cmake)
+endif()
