@@ -115,7 +115,8 @@ void SmpClient::sendCurrent()
         finishCurrent(std::unexpected(body.error()));
         return;
     }
-    auto wire = encodeSerial(*body, m_options.maxFrame);
+    auto wire = m_options.framing == Framing::Raw ? Result<QByteArray>(*body)
+                                                           : encodeSerial(*body, m_options.maxFrame);
     if (!wire) {
         finishCurrent(std::unexpected(wire.error()));
         return;
@@ -166,21 +167,25 @@ void SmpClient::handleTimeout()
         return;
     }
     const QString cmd = commandName(req.command.op, req.command.group, req.command.id);
+    const bool ble = m_options.framing == Framing::Raw;
     QString message
         = QStringLiteral("No answer from %1 to \"%2\" within %3 s (%4 attempts). Check that the "
-                         "firmware has MCUmgr SMP over this UART (CONFIG_MCUMGR_TRANSPORT_UART), "
-                         "that no other program has the port open, and that requests fit the "
-                         "device's buffer (--mtu, now %5 bytes).")
+                         "firmware has MCUmgr SMP over %5, that no other program is using the "
+                         "device, and that requests fit the device's buffer (--mtu, now %6 bytes).")
               .arg(
                   m_link ? m_link->name() : QStringLiteral("the device"), cmd, seconds(req.timeout))
               .arg(req.attempt)
+              .arg(ble ? QStringLiteral("Bluetooth (CONFIG_MCUMGR_TRANSPORT_BT)")
+                       : QStringLiteral("this UART (CONFIG_MCUMGR_TRANSPORT_UART)"))
               .arg(m_options.mtu);
     finishCurrent(fail(Error::Code::Timeout, message));
 }
 
 void SmpClient::handleBytes(const QByteArray &bytes)
 {
-    for (const FrameDecoder::Event &ev : m_decoder.feed(bytes)) {
+    const auto events = m_options.framing == Framing::Raw ? m_reassembler.feed(bytes)
+                                                                   : m_decoder.feed(bytes);
+    for (const FrameDecoder::Event &ev : events) {
         switch (ev.kind) {
         case FrameDecoder::Event::Kind::Packet:
             handlePacket(ev.bytes);

@@ -37,8 +37,14 @@ class SmpClient : public QObject
 public:
     template<typename T> using Callback = std::function<void(Result<T>)>;
 
+    // How packets travel: base64 console frames with CRC on a UART, or raw
+    // packets on a transport that delimits them itself (BLE; see
+    // PacketReassembler).
+    enum class Framing { Serial, Raw };
+
     struct Options
     {
+        Framing framing = Framing::Serial;
         std::chrono::milliseconds timeout{3000}; // one attempt of one request
         int retries = 2;
         // Largest SMP packet (header + CBOR) the device accepts; upload chunks
@@ -116,6 +122,7 @@ private:
     QPointer<Link> m_link;
     Options m_options;
     FrameDecoder m_decoder;
+    PacketReassembler m_reassembler;
     std::deque<std::unique_ptr<Request>> m_queue;
     std::unique_ptr<Request> m_current;
     QTimer m_timer;

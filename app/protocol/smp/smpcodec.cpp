@@ -312,4 +312,28 @@ void FrameDecoder::handleFrame(QByteArrayView frame, bool first, QList<Event> &o
     out.append(Event{Event::Kind::Packet, body, {}});
 }
 
+QList<FrameDecoder::Event> PacketReassembler::feed(QByteArrayView bytes)
+{
+    QList<FrameDecoder::Event> out;
+    m_buffer.append(bytes.data(), bytes.size());
+    while (m_buffer.size() >= kHeaderSize) {
+        const int length = (quint8(m_buffer.at(2)) << 8) | quint8(m_buffer.at(3));
+        if (length > kMaxPacket) {
+            out.append({FrameDecoder::Event::Kind::BadFrame, {},
+                QStringLiteral("a packet header declares %1 bytes, more than any SMP packet "
+                               "(%2); the rest of this transfer was discarded")
+                    .arg(length)
+                    .arg(kMaxPacket)});
+            m_buffer.clear();
+            break;
+        }
+        const qsizetype total = kHeaderSize + length;
+        if (m_buffer.size() < total)
+            break;
+        out.append({FrameDecoder::Event::Kind::Packet, m_buffer.left(total), {}});
+        m_buffer.remove(0, total);
+    }
+    return out;
+}
+
 } // namespace provbench::smp

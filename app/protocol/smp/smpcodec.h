@@ -150,4 +150,24 @@ private:
     QByteArray m_data; // decoded bytes of the packet so far, length field included
 };
 
+// --- packet transports (BLE) -------------------------------------------------
+
+// Reassembles SMP packets from a transport that carries raw packets split at
+// arbitrary points (SMP over BLE: one packet may span several notifications,
+// and one notification may end one packet and start the next). The header's
+// length field says where a packet ends. A length above kMaxPacket cannot be a
+// real packet: the buffer is discarded with a BadFrame event and reassembly
+// restarts with the next bytes fed. Memory stays bounded by kMaxPacket plus
+// one header.
+class PacketReassembler
+{
+public:
+    QList<FrameDecoder::Event> feed(QByteArrayView bytes);
+    void reset() { m_buffer.clear(); }
+    qsizetype bufferedBytes() const { return m_buffer.size(); }
+
+private:
+    QByteArray m_buffer;
+};
+
 } // namespace provbench::smp
