@@ -5,5 +5,6 @@ target_sources(provbench_core PRIVATE
     protocol/smp/smpclient.h protocol/smp/smpclient.cpp protocol/smp/smpoperations.cpp
     protocol/smp/smpverify.h protocol/smp/smpverify.cpp
     simulator/simulatedsmpstore.h simulator/simulatedsmpstore.cpp
+    simulator/smpresponder.h simulator/smpresponder.cpp
     simulator/simulatedsmpdevice.h simulator/simulatedsmpdevice.cpp
 )
