@@ -53,8 +53,7 @@ void runSteps(std::shared_ptr<QList<Step>> steps, int index, std::function<void(
 } // namespace
 
 Client::Client(GattConnection *connection, QObject *parent)
-    : QObject(parent)
-    , m_connection(connection)
+    : QObject(parent), m_connection(connection)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &Client::onTimeout);
@@ -331,7 +330,8 @@ void Client::sendRpc(const QByteArray &rpc, bool secret)
     m_op->rpc = rpc;
     m_op->pieces = splitForMtu(rpc, m_connection ? m_connection->mtu() : 23);
     m_op->nextPiece = 0;
-    const QString hex = redactedHex(rpc, secret ? m_op->secretRanges : decltype(m_op->secretRanges){});
+    const QString hex
+        = redactedHex(rpc, secret ? m_op->secretRanges : decltype(m_op->secretRanges){});
     QString summary = QStringLiteral("RPC 0x%1, %2 bytes in %3 write(s)")
                           .arg(quint8(rpc.at(0)), 2, 16, QLatin1Char('0'))
                           .arg(rpc.size())
@@ -447,7 +447,8 @@ void Client::onState(State state)
         m_op->waitingForAuthorization = false;
         m_timer.stop();
         m_pollTimer.stop();
-        trace(TraceEntry::Direction::Note, QStringLiteral("Authorized: sending the Wi-Fi settings."));
+        trace(
+            TraceEntry::Direction::Note, QStringLiteral("Authorized: sending the Wi-Fi settings."));
         sendRpc(m_op->rpc, true);
         return;
     }
@@ -468,10 +469,9 @@ void Client::onErrorState(ErrorCode error)
         return;
     trace(TraceEntry::Direction::Received, QStringLiteral("Error: %1").arg(errorName(error)),
         redactedHex(QByteArray(1, char(error))));
-    const auto serialCommand
-        = m_op->kind == Operation::Kind::Wifi ? improv::Command::WifiSettings
-        : m_op->kind == Operation::Kind::Scan ? improv::Command::WifiScan
-                                              : improv::Command::DeviceInfo;
+    const auto serialCommand = m_op->kind == Operation::Kind::Wifi ? improv::Command::WifiSettings
+        : m_op->kind == Operation::Kind::Scan                      ? improv::Command::WifiScan
+                                                                   : improv::Command::DeviceInfo;
     if (error == ErrorCode::NotAuthorized && m_op->kind == Operation::Kind::Wifi) {
         finishOp(Error::make(Error::Code::Device,
             QStringLiteral("The device refused the Wi-Fi settings because it is not authorized "
@@ -480,7 +480,8 @@ void Client::onErrorState(ErrorCode error)
             int(error)));
         return;
     }
-    finishOp(Error::make(Error::Code::Device, errorMessage(error, serialCommand, m_op->ssid), int(error)));
+    finishOp(Error::make(
+        Error::Code::Device, errorMessage(error, serialCommand, m_op->ssid), int(error)));
 }
 
 void Client::onResult(const QByteArray &value)
@@ -552,32 +553,35 @@ void Client::verifyProvisioned()
     m_op->verifying = true;
     Operation *op = m_op.get();
     QPointer<Client> self(this);
-    m_connection->read(serviceUuid(), currentStateUuid(), [this, self, op](Result<QByteArray> value) {
-        if (!self || m_op.get() != op)
-            return;
-        if (!value) {
-            finishOp(value.error().code == Error::Code::Io ? interruptedError(value.error())
-                                                           : value.error());
-            return;
-        }
-        auto state = decodeState(*value);
-        if (state && *state == State::Provisioned) {
-            m_status.state = *state;
-            trace(TraceEntry::Direction::Note,
-                QStringLiteral("Verified: the device reports Provisioned for \"%1\".").arg(op->ssid));
-            finishOp(std::nullopt);
-            return;
-        }
-        if (state && *state == State::Provisioning) {
-            // The result came first; wait for the Provisioned notification.
-            op->verifying = false;
-            return;
-        }
-        finishOp(Error::make(Error::Code::Protocol,
-            QStringLiteral("The device answered the Wi-Fi write but then reported state %1 instead "
-                           "of Provisioned. Read its state and logs, then write again.")
-                .arg(state ? stateName(*state) : QStringLiteral("(unreadable)"))));
-    });
+    m_connection->read(
+        serviceUuid(), currentStateUuid(), [this, self, op](Result<QByteArray> value) {
+            if (!self || m_op.get() != op)
+                return;
+            if (!value) {
+                finishOp(value.error().code == Error::Code::Io ? interruptedError(value.error())
+                                                               : value.error());
+                return;
+            }
+            auto state = decodeState(*value);
+            if (state && *state == State::Provisioned) {
+                m_status.state = *state;
+                trace(TraceEntry::Direction::Note,
+                    QStringLiteral("Verified: the device reports Provisioned for \"%1\".")
+                        .arg(op->ssid));
+                finishOp(std::nullopt);
+                return;
+            }
+            if (state && *state == State::Provisioning) {
+                // The result came first; wait for the Provisioned notification.
+                op->verifying = false;
+                return;
+            }
+            finishOp(Error::make(Error::Code::Protocol,
+                QStringLiteral(
+                    "The device answered the Wi-Fi write but then reported state %1 instead "
+                    "of Provisioned. Read its state and logs, then write again.")
+                    .arg(state ? stateName(*state) : QStringLiteral("(unreadable)"))));
+        });
 }
 
 void Client::onTimeout()

@@ -116,7 +116,7 @@ void SmpClient::sendCurrent()
         return;
     }
     auto wire = m_options.framing == Framing::Raw ? Result<QByteArray>(*body)
-                                                           : encodeSerial(*body, m_options.maxFrame);
+                                                  : encodeSerial(*body, m_options.maxFrame);
     if (!wire) {
         finishCurrent(std::unexpected(wire.error()));
         return;
@@ -183,8 +183,8 @@ void SmpClient::handleTimeout()
 
 void SmpClient::handleBytes(const QByteArray &bytes)
 {
-    const auto events = m_options.framing == Framing::Raw ? m_reassembler.feed(bytes)
-                                                                   : m_decoder.feed(bytes);
+    const auto events
+        = m_options.framing == Framing::Raw ? m_reassembler.feed(bytes) : m_decoder.feed(bytes);
     for (const FrameDecoder::Event &ev : events) {
         switch (ev.kind) {
         case FrameDecoder::Event::Kind::Packet:

@@ -4,8 +4,9 @@ namespace provbench::ble {
 
 QString AdapterStatus::message() const
 {
-    const QString adapter = adapterName.isEmpty() ? QStringLiteral("The Bluetooth adapter")
-                                                  : QStringLiteral("Bluetooth adapter %1").arg(adapterName);
+    const QString adapter = adapterName.isEmpty()
+        ? QStringLiteral("The Bluetooth adapter")
+        : QStringLiteral("Bluetooth adapter %1").arg(adapterName);
     switch (problem) {
     case AdapterProblem::None:
         return QStringLiteral("%1 is ready.").arg(adapter);

@@ -17,9 +17,10 @@
 namespace provbench::ble {
 
 // Well-known GATT services a provisioning tool cares about.
-QBluetoothUuid smpServiceUuid();         // MCUmgr SMP: 8d53dc1d-1db7-4cd3-868b-8a527460aa84
-QBluetoothUuid smpCharacteristicUuid();  // da2e7828-fbce-4e01-ae9e-261174997c48
-QBluetoothUuid espProvServiceUuid();     // ESP-IDF wifi_prov default: 021a9004-0382-4aea-bff4-6b3f1c5adfb4
+QBluetoothUuid smpServiceUuid();        // MCUmgr SMP: 8d53dc1d-1db7-4cd3-868b-8a527460aa84
+QBluetoothUuid smpCharacteristicUuid(); // da2e7828-fbce-4e01-ae9e-261174997c48
+QBluetoothUuid
+espProvServiceUuid(); // ESP-IDF wifi_prov default: 021a9004-0382-4aea-bff4-6b3f1c5adfb4
 
 // Protocols a device advertises that ProvBench recognises.
 enum Protocol : quint8 {

@@ -2,15 +2,10 @@
 
 namespace provbench::ble {
 
-Discovery::Discovery(Scanner *scanner, QObject *parent)
-    : Discovery(scanner, Options{}, parent)
-{
-}
+Discovery::Discovery(Scanner *scanner, QObject *parent) : Discovery(scanner, Options{}, parent) { }
 
 Discovery::Discovery(Scanner *scanner, Options options, QObject *parent)
-    : QObject(parent)
-    , m_scanner(scanner)
-    , m_options(options)
+    : QObject(parent), m_scanner(scanner), m_options(options)
 {
     m_expireTimer.setInterval(m_options.expireEvery);
     connect(&m_expireTimer, &QTimer::timeout, this, &Discovery::expire);

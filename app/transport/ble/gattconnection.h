@@ -49,13 +49,16 @@ public:
     virtual int mtu() const = 0;
 
     virtual void read(const QBluetoothUuid &service, const QBluetoothUuid &characteristic,
-        Callback<QByteArray> done) = 0;
+        Callback<QByteArray> done)
+        = 0;
     virtual void write(const QBluetoothUuid &service, const QBluetoothUuid &characteristic,
-        const QByteArray &value, WriteMode mode, Callback<void> done) = 0;
+        const QByteArray &value, WriteMode mode, Callback<void> done)
+        = 0;
     // Enables notifications (or indications when that is all the
     // characteristic offers).
-    virtual void subscribe(const QBluetoothUuid &service, const QBluetoothUuid &characteristic,
-        Callback<void> done) = 0;
+    virtual void subscribe(
+        const QBluetoothUuid &service, const QBluetoothUuid &characteristic, Callback<void> done)
+        = 0;
 
 Q_SIGNALS:
     void notified(const QBluetoothUuid &service, const QBluetoothUuid &characteristic,

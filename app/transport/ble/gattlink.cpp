@@ -4,10 +4,7 @@ namespace provbench::ble {
 
 GattLink::GattLink(GattConnection *connection, QBluetoothUuid service,
     QBluetoothUuid characteristic, QObject *parent)
-    : Link(parent)
-    , m_connection(connection)
-    , m_service(service)
-    , m_characteristic(characteristic)
+    : Link(parent), m_connection(connection), m_service(service), m_characteristic(characteristic)
 {
     if (m_connection) {
         connect(m_connection, &GattConnection::notified, this, &GattLink::onNotified);
@@ -46,7 +43,8 @@ Result<void> GattLink::open()
 {
     if (!m_connection || !m_connection->isOpen()) {
         return fail(Error::Code::Io,
-            QStringLiteral("The Bluetooth connection to %1 is not open; connect again.").arg(name()));
+            QStringLiteral("The Bluetooth connection to %1 is not open; connect again.")
+                .arg(name()));
     }
     m_open = true;
     m_failed = false;
@@ -80,7 +78,8 @@ Result<void> GattLink::write(QByteArrayView bytes)
     const int piece = pieceSize();
     QPointer<GattLink> self(this);
     for (qsizetype at = 0; at < bytes.size(); at += piece) {
-        const QByteArray chunk = bytes.sliced(at, qMin<qsizetype>(piece, bytes.size() - at)).toByteArray();
+        const QByteArray chunk
+            = bytes.sliced(at, qMin<qsizetype>(piece, bytes.size() - at)).toByteArray();
         m_connection->write(m_service, m_characteristic, chunk, WriteMode::WithoutResponse,
             [self](Result<void> result) {
                 // Loss is reported once through onLost; other failures here

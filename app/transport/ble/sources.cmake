@@ -13,3 +13,11 @@ target_sources(provbench_core PRIVATE
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/bluez/sources.cmake)
     include(${CMAKE_CURRENT_LIST_DIR}/bluez/sources.cmake)
 endif()
+
+# Simulated peripherals behind the same interfaces (demo mode, tests).
+target_sources(provbench_core PRIVATE
+    simulator/ble/simulatedperipheral.h simulator/ble/simulatedperipheral.cpp
+    simulator/ble/simulatedimprovperipheral.h simulator/ble/simulatedimprovperipheral.cpp
+    simulator/ble/simulatedsmpperipheral.h simulator/ble/simulatedsmpperipheral.cpp
+    simulator/ble/simulatedblebackend.h simulator/ble/simulatedblebackend.cpp
+)
