@@ -1,5 +1,7 @@
 #include "app/cli/cliutil.h"
 
+#include <iostream>
+
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -116,6 +118,28 @@ int reportError(const Error &error)
     err() << "error: " << error.message << '\n';
     err().flush();
     return exitCodeFor(error);
+}
+
+Result<QString> readWifiPassword(const QCommandLineParser &parser, const QCommandLineOption &opt)
+{
+    if (parser.isSet(opt)) {
+        const QString v = parser.value(opt);
+        if (v != u"-")
+            return v;
+        std::string line;
+        if (!std::getline(std::cin, line))
+            return fail(Error::Code::InvalidArgument,
+                QStringLiteral("--password - reads the password from standard input, "
+                               "which was empty."));
+        return QString::fromStdString(line);
+    }
+    const QByteArray env = qgetenv("PROVBENCH_WIFI_PASSWORD");
+    if (!env.isNull())
+        return QString::fromUtf8(env);
+    return fail(Error::Code::InvalidArgument,
+        QStringLiteral("A Wi-Fi write needs a password: --password W, --password - (read "
+                       "from stdin) or $PROVBENCH_WIFI_PASSWORD; use --password '' for an "
+                       "open network."));
 }
 
 } // namespace provbench::cli

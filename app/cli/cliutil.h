@@ -59,6 +59,10 @@ void printTrace(const TraceEntry &entry);
 // NotFound and advice when nothing is there.
 Result<QString> resolvePortPath(const QString &value);
 
+// The Wi-Fi password of a write: the option's value, '-' reads one line from
+// stdin, else $PROVBENCH_WIFI_PASSWORD; fails with advice when none is given.
+Result<QString> readWifiPassword(const QCommandLineParser &parser, const QCommandLineOption &opt);
+
 int exitCodeFor(const Error &error);
 // Prints "error: <message>" to stderr and returns the matching exit code.
 int reportError(const Error &error);

@@ -15,5 +15,6 @@ int certCommand(const QStringList &args);
 int smpCommand(const QStringList &args);
 int atCommand(const QStringList &args);
 int provisionCommand(const QStringList &args);
+int bleCommand(const QStringList &args);
 
 } // namespace provbench::cli

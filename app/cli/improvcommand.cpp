@@ -40,28 +40,6 @@ QJsonObject infoJson(const improv::DeviceInfo &i)
         {QStringLiteral("osVersion"), i.osVersion}};
 }
 
-Result<QString> readPassword(const QCommandLineParser &parser, const QCommandLineOption &opt)
-{
-    if (parser.isSet(opt)) {
-        const QString v = parser.value(opt);
-        if (v != u"-")
-            return v;
-        std::string line;
-        if (!std::getline(std::cin, line))
-            return fail(Error::Code::InvalidArgument,
-                QStringLiteral("--password - reads the password from standard input, "
-                               "which was empty."));
-        return QString::fromStdString(line);
-    }
-    const QByteArray env = qgetenv("PROVBENCH_WIFI_PASSWORD");
-    if (!env.isNull())
-        return QString::fromUtf8(env);
-    return fail(Error::Code::InvalidArgument,
-        QStringLiteral("improv wifi needs a password: --password W, --password - (read "
-                       "from stdin) or $PROVBENCH_WIFI_PASSWORD; use --password '' for an "
-                       "open network."));
-}
-
 // Runs one DeviceSession operation and waits for its operationFinished.
 Result<void> runSession(DeviceSession &session, const std::function<void()> &start)
 {
@@ -188,7 +166,7 @@ int improvCommand(const QStringList &args)
         }
         if (!parser.isSet(ssid))
             return usage(QStringLiteral("improv wifi needs --ssid."));
-        auto pw = readPassword(parser, password);
+        auto pw = readWifiPassword(parser, password);
         if (!pw)
             return reportError(pw.error());
         const QString net = parser.value(ssid);

@@ -23,10 +23,11 @@ void printUsage()
              "  smp       MCUmgr SMP over serial: smp echo|reset|settings|fs --port P ...\n"
              "  at        nRF91 modem credentials: at cmng write|list|delete --port P ...\n"
              "  provision detect a device's protocol, write a profile's credentials, verify\n"
+             "  ble       Bluetooth LE: ble scan | ble improv info|state|scan|wifi | ble smp echo\n"
              "\n"
              "Run 'provbench-cli <command> --help' for the options of a command.\n"
              "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 not found (port, profile,\n"
-             "vault or file).\n";
+             "vault, file, or a usable Bluetooth adapter).\n";
     out().flush();
 }
 
@@ -68,6 +69,8 @@ int main(int argc, char **argv)
         return atCommand(args);
     if (command == u"provision")
         return provisionCommand(args);
+    if (command == u"ble")
+        return bleCommand(args);
     err() << "error: unknown command '" << command
           << "'. Run 'provbench-cli --help' to see the commands.\n";
     return ExitUsage;

@@ -299,6 +299,8 @@ void Client::writeWifi(const QString &ssid, const QString &password, Callback<QS
             done(raw->urls.value_or(QStringList{}));
     };
     op->rpc = *rpc;
+    // The checksum is a function of the password too: it is hidden with it.
+    op->secretRanges.append({rpc->size() - 1, 1});
     beginOp(std::move(op));
     if (m_status.state == State::AuthorizationRequired) {
         m_op->waitingForAuthorization = true;

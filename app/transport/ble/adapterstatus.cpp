@@ -22,7 +22,7 @@ QString AdapterStatus::message() const
             "unblock bluetooth`).");
     case AdapterProblem::AdapterOff:
         return QStringLiteral("%1 is switched off. Turn it on with `bluetoothctl power on` or in "
-                              "the system settings; scanning resumes by itself.")
+                              "the system settings; the Devices page then resumes scanning by itself.")
             .arg(adapter);
     case AdapterProblem::NoPermission:
         return QStringLiteral(

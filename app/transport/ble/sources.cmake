@@ -8,6 +8,7 @@ target_sources(provbench_core PRIVATE
     transport/ble/gattconnection.h
     transport/ble/blediscovery.h transport/ble/blediscovery.cpp
     transport/ble/gattlink.h transport/ble/gattlink.cpp
+    transport/ble/systembackend.h transport/ble/systembackend.cpp
 )
 # The BlueZ backend (QtBluetooth) lives in its own folder and list.
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/bluez/sources.cmake)
