@@ -1,5 +1,6 @@
 #include "app/cli/cliutil.h"
 #include "app/cli/commands.h"
+#include "app/cli/demooutcome.h"
 #include "app/onboarding/deviceregistry.h"
 #include "app/simulator/simulatorhost.h"
 #include "app/transport/serialdiscovery.h"
@@ -34,17 +35,7 @@ Plan planFor(int index, const QList<sim::SimNetwork> &networks)
     return {net.ssid, net.password, true};
 }
 
-struct Outcome
-{
-    QString port;
-    QString identity;
-    QString networks;
-    QString ssid;
-    bool ok = false;
-    bool expected = false;
-    QString message;
-    qint64 ms = 0;
-};
+using Outcome = DemoOutcome;
 
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
 {
@@ -67,18 +58,20 @@ bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
 int demoCommand(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Headless end-to-end demo: starts simulated Improv devices on ptys, "
-                       "discovers and identifies them, scans Wi-Fi and provisions each one (one "
-                       "in three with a wrong password, to show a failure), then prints what "
-                       "happened."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Headless end-to-end demo: starts simulated Improv devices on ptys, "
+        "discovers and identifies them, scans Wi-Fi and provisions each one (one "
+        "in three with a wrong password, to show a failure), then prints what "
+        "happened. Then does the same over Bluetooth LE with simulated peripherals."));
     parser.addHelpOption();
     QCommandLineOption count(QStringLiteral("count"), QStringLiteral("Number of devices (1-32)."),
         QStringLiteral("N"), QStringLiteral("3"));
     QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print the outcome as JSON."));
     QCommandLineOption quiet(
         QStringLiteral("quiet"), QStringLiteral("Only print the final table."));
-    parser.addOptions({count, json, quiet});
+    QCommandLineOption noBle(
+        QStringLiteral("no-ble"), QStringLiteral("Skip the simulated Bluetooth LE peripherals."));
+    parser.addOptions({count, json, quiet, noBle});
     if (auto stop = parseCommandLine(parser, args, QStringLiteral("demo"), 0))
         return *stop;
     bool ok = false;
@@ -195,6 +188,9 @@ int demoCommand(const QStringList &args)
         outcomes.append(o);
     }
 
+    if (!parser.isSet(noBle))
+        outcomes += runBleDemo(say);
+
     bool asExpected = true;
     for (const Outcome &o : outcomes)
         asExpected = asExpected && o.ok == o.expected;
@@ -213,7 +209,7 @@ int demoCommand(const QStringList &args)
         QList<QStringList> rows;
         for (const Outcome &o : outcomes)
             rows.append({o.port, o.identity, o.networks, o.ssid,
-                o.ok ? QStringLiteral("PROVISIONED") : QStringLiteral("FAILED"),
+                o.ok ? o.okWord : QStringLiteral("FAILED"),
                 QString::number(o.ms), o.ok ? QString() : o.message});
         printTable({QStringLiteral("PORT"), QStringLiteral("DEVICE"), QStringLiteral("NETWORKS"),
                        QStringLiteral("SSID"), QStringLiteral("RESULT"), QStringLiteral("MS"),
