@@ -17,3 +17,6 @@ target_sources(provbench_core PRIVATE
 target_sources(provbench_core PRIVATE
     crypto/inspect.h crypto/inspect.cpp
 )
+target_sources(provbench_core PRIVATE
+    crypto/pkcs7.h crypto/pkcs7.cpp
+)
