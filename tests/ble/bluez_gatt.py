@@ -21,7 +21,7 @@ adapters, devices) and adds what a Bluetooth LE central sees of real BlueZ:
 - fault injection: refuse connections (SetConnectable), hold GATT replies
   (SetGattStalled) and drop a connection from the peripheral's side
   (DropConnection), which fails held requests with org.bluez.Error.Failed
-  after Connected turned false.
+  after (or, on request, before) Connected turned false.
 
 Mock API, on org.bluez.Mock at /, besides bluez5's own methods:
 
@@ -41,7 +41,7 @@ Mock API, on org.bluez.Mock at /, besides bluez5's own methods:
       options: mtu (q, default 23), rssi (n)
   SetConnectable(s address, b connectable)
   SetGattStalled(s address, b stalled)
-  DropConnection(s address)
+  DropConnection(s address, b requests_first)
   Notify(s address, s characteristic_uuid, ay value)
   GetGattLog(s address) -> a(ssay)            (method, characteristic uuid, bytes)
 '''
@@ -332,23 +332,28 @@ class Peripheral:
             raise _error('NotConnected', 'Not Connected')
         self._end_connection()
 
-    def drop(self):
+    def drop(self, requests_first=False):
         '''The peripheral goes away: out of range, reset or powered off.'''
         if self.connected:
-            self._end_connection()
+            self._end_connection(requests_first)
 
-    def _end_connection(self):
+    def fail_held(self):
+        held, self.held = self.held, []
+        for _reply, error in held:
+            error(_error('Failed', 'Not connected'))
+
+    def _end_connection(self, requests_first=False):
+        if requests_first:
+            self.fail_held()
         self.connected = False
         self.device.connected = False
         self._set_device(ServicesResolved=False)
         self._set_device(Connected=False)
-        held, self.held = self.held, []
         self._unexport_gatt()
         self.on_disconnected()
 
         def fail_held():
-            for _reply, error in held:
-                error(_error('Failed', 'Not connected'))
+            self.fail_held()
             return False
         GLib.idle_add(fail_held)
 
@@ -799,9 +804,11 @@ def SetGattStalled(self, address, stalled):
     _peripheral(address).stalled = bool(stalled)
 
 
-@dbus.service.method(MOCK_IFACE, in_signature='s', out_signature='')
-def DropConnection(self, address):
-    _peripheral(address).drop()
+@dbus.service.method(MOCK_IFACE, in_signature='sb', out_signature='')
+def DropConnection(self, address, requests_first):
+    '''Held requests fail after Connected turned false, or before it when
+    requests_first is set (both orders happen with bluetoothd).'''
+    _peripheral(address).drop(bool(requests_first))
 
 
 @dbus.service.method(MOCK_IFACE, in_signature='ssay', out_signature='')

@@ -64,8 +64,11 @@ bool bluezRegistered()
     return bus && bus->isServiceRegistered(kBluez).value();
 }
 
-QString busConfig(const QString &socket)
+QString busConfig(const QString &socket, bool bluezAllowed)
 {
+    const QString bluezPolicy = bluezAllowed ? QString() : QStringLiteral(R"(
+    <deny send_destination="org.bluez"/>
+    <allow send_destination="org.bluez" send_interface="org.bluez.Mock"/>)");
     // A system bus for this test alone: everybody may own, send and receive.
     return QStringLiteral(
         R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -84,11 +87,22 @@ QString busConfig(const QString &socket)
     <allow receive_type="method_call"/>
     <allow receive_type="method_return"/>
     <allow receive_type="error"/>
-    <allow receive_type="signal"/>
+    <allow receive_type="signal"/>%2
   </policy>
 </busconfig>
 )")
-        .arg(socket);
+        .arg(socket, bluezPolicy);
+}
+
+bool writeConfig(const QString &path, const QString &socket, bool bluezAllowed, QString *why)
+{
+    QFile config(path);
+    if (!config.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || config.write(busConfig(socket, bluezAllowed).toUtf8()) < 0) {
+        *why = QStringLiteral("Cannot write %1: %2").arg(path, config.errorString());
+        return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -133,13 +147,8 @@ BluezMock::BusState BluezMock::startBus(QString *why)
         return BusState::Missing;
     }
     const QString configPath = bus.dir->filePath(QStringLiteral("system-bus.conf"));
-    QFile config(configPath);
-    if (!config.open(QIODevice::WriteOnly | QIODevice::Truncate)
-        || config.write(busConfig(bus.socket).toUtf8()) < 0) {
-        *why = QStringLiteral("Cannot write %1: %2").arg(configPath, config.errorString());
+    if (!writeConfig(configPath, bus.socket, true, why))
         return BusState::Failed;
-    }
-    config.close();
 
     bus.daemon = std::make_unique<QProcess>();
     dieWithParent(*bus.daemon);
@@ -173,6 +182,27 @@ BluezMock::BusState BluezMock::startBus(QString *why)
         return BusState::Failed;
     }
     return BusState::Ready;
+}
+
+bool BluezMock::setBluezAccessAllowed(bool allowed)
+{
+    ProcessBus &bus = processBus();
+    QString why;
+    if (!bus.daemon
+        || !writeConfig(
+            bus.dir->filePath(QStringLiteral("system-bus.conf")), bus.socket, allowed, &why)) {
+        qWarning("Cannot change the bus policy: %s", qPrintable(why));
+        return false;
+    }
+    // The daemon has applied the new policy when it answers.
+    const QDBusMessage reply = QDBusConnection::systemBus().call(QDBusMessage::createMethodCall(
+        QStringLiteral("org.freedesktop.DBus"), QStringLiteral("/org/freedesktop/DBus"),
+        QStringLiteral("org.freedesktop.DBus"), QStringLiteral("ReloadConfig")));
+    if (reply.type() == QDBusMessage::ErrorMessage) {
+        qWarning("dbus-daemon did not reload its policy: %s", qPrintable(reply.errorMessage()));
+        return false;
+    }
+    return true;
 }
 
 BluezMock::BluezMock(QObject *parent) : QObject(parent) { }
@@ -331,9 +361,9 @@ bool BluezMock::setGattStalled(const QString &address, bool stalled)
     return ok(call(QStringLiteral("SetGattStalled"), {address, stalled}));
 }
 
-bool BluezMock::disconnect(const QString &address)
+bool BluezMock::disconnect(const QString &address, HeldRequests order)
 {
-    return ok(call(QStringLiteral("DropConnection"), {address}));
+    return ok(call(QStringLiteral("DropConnection"), {address, order == HeldRequests::FailBefore}));
 }
 
 bool BluezMock::notify(

@@ -52,6 +52,11 @@ public:
     // installed (the caller skips), Failed with `why` for anything else.
     static BusState startBus(QString *why);
 
+    // Rewrites the bus policy and reloads it: when denied, this process (like
+    // a user outside the `bluetooth` group) gets AccessDenied from org.bluez,
+    // except for the mock's own control interface.
+    static bool setBluezAccessAllowed(bool allowed);
+
     explicit BluezMock(QObject *parent = nullptr);
     ~BluezMock() override;
 
@@ -86,8 +91,10 @@ public:
     bool setConnectable(const QString &address, bool connectable);
     // Holds every GATT reply of the device until the connection drops.
     bool setGattStalled(const QString &address, bool stalled);
-    // The peripheral ends the connection (out of range, reset).
-    bool disconnect(const QString &address);
+    // The peripheral ends the connection (out of range, reset). Held GATT
+    // requests fail after BlueZ reports the disconnection, or before it.
+    enum class HeldRequests { FailAfter, FailBefore };
+    bool disconnect(const QString &address, HeldRequests order = HeldRequests::FailAfter);
     bool notify(const QString &address, const QString &characteristicUuid, const QByteArray &value);
 
     struct GattCall

@@ -98,6 +98,8 @@ private Q_SLOTS:
                 m_connection->findChildren<QLowEnergyController *>().isEmpty(), kWait);
             m_connection.reset();
         }
+        if (std::exchange(m_accessChanged, false))
+            QVERIFY(BluezMock::setBluezAccessAllowed(true));
         if (QTest::currentTestFailed())
             qWarning().noquote() << "BlueZ mock log:\n" << m_mock.log();
         m_mock.stopBluez();
@@ -108,6 +110,7 @@ private Q_SLOTS:
     void open_unknownDevice_failsWithNotFound();
     void open_refusedConnection_saysWhatToDo();
     void open_adapterOff_saysToTurnItOn();
+    void open_withoutPermission_saysWhatToDo();
 
     void read_returnsCurrentValues();
     void subscribe_usesStartNotifyAndDeliversNotificationsInOrder();
@@ -119,8 +122,10 @@ private Q_SLOTS:
     void improvWifi_splitRpcStateNotificationsAndResult();
     void improvWifi_withoutAuthorization_andWithWrongPassword_reportErrors();
 
+    void connectionLoss_failsPendingOperationWithIoAndEmitsLostOnce_data();
     void connectionLoss_failsPendingOperationWithIoAndEmitsLostOnce();
     void operationTimeout_failsWithTimeoutAndEndsTheConnection();
+    void bluezStoppingWhileOpen_isALoss();
     void close_cancelsPendingOperations_isIdempotent_andAllowsReopening();
 
     void smpEcho_writeWithoutResponseAndReassembledNotifications();
@@ -179,6 +184,7 @@ private:
 
     BluezMock m_mock;
     std::unique_ptr<BluezGattConnection> m_connection;
+    bool m_accessChanged = false;
 };
 
 void TestBluezGattConnection::open_discoversServicesCharacteristicsAndMtu()
@@ -278,6 +284,20 @@ void TestBluezGattConnection::open_adapterOff_saysToTurnItOn()
     QCOMPARE(e.code, Error::Code::Io);
     const AdapterStatus off{AdapterProblem::AdapterOff, QStringLiteral("hci0"), {}};
     QCOMPARE(e.message, off.message());
+}
+
+void TestBluezGattConnection::open_withoutPermission_saysWhatToDo()
+{
+    QVERIFY(m_mock.addImprovDevice(kImprov, QStringLiteral("Improv Lamp"), false));
+    m_accessChanged = true;
+    QVERIFY(BluezMock::setBluezAccessAllowed(false));
+    GattConnection *c = makeConnection(kImprov);
+    auto opened = pending<void>();
+    c->open(capture(opened));
+    QVERIFY(settle(opened));
+    QVERIFY(!opened->value());
+    const AdapterStatus denied{AdapterProblem::NoPermission, {}, {}};
+    QCOMPARE(opened->value().error().message, denied.message());
 }
 
 void TestBluezGattConnection::read_returnsCurrentValues()
@@ -541,8 +561,16 @@ void TestBluezGattConnection::improvWifi_withoutAuthorization_andWithWrongPasswo
         kWait);
 }
 
+void TestBluezGattConnection::connectionLoss_failsPendingOperationWithIoAndEmitsLostOnce_data()
+{
+    QTest::addColumn<BluezMock::HeldRequests>("order");
+    QTest::newRow("disconnection first") << BluezMock::HeldRequests::FailAfter;
+    QTest::newRow("failed request first") << BluezMock::HeldRequests::FailBefore;
+}
+
 void TestBluezGattConnection::connectionLoss_failsPendingOperationWithIoAndEmitsLostOnce()
 {
+    QFETCH(BluezMock::HeldRequests, order);
     QVERIFY(m_mock.addImprovDevice(kImprov, QStringLiteral("Improv Lamp"), false));
     GattConnection *c = makeConnection(kImprov);
     QVERIFY(openConnection(c));
@@ -565,7 +593,7 @@ void TestBluezGattConnection::connectionLoss_failsPendingOperationWithIoAndEmits
     QTest::qWait(100);
     QVERIFY(!inFlight->has_value());
 
-    QVERIFY(m_mock.disconnect(kImprov));
+    QVERIFY(m_mock.disconnect(kImprov, order));
     QVERIFY(settle(inFlight));
     QVERIFY(settle(queued));
     QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, kWait);
@@ -615,6 +643,29 @@ void TestBluezGattConnection::operationTimeout_failsWithTimeoutAndEndsTheConnect
     QCOMPARE(lost.size(), 1);
     QCOMPARE(lost.at(0).at(0).value<Error>().code, Error::Code::Io);
     QVERIFY(!c->isOpen());
+}
+
+void TestBluezGattConnection::bluezStoppingWhileOpen_isALoss()
+{
+    QVERIFY(m_mock.addImprovDevice(kImprov, QStringLiteral("Improv Lamp"), false));
+    GattConnection *c = makeConnection(kImprov);
+    QVERIFY(openConnection(c));
+    QSignalSpy lost(c, &GattConnection::lost);
+    QVERIFY(m_mock.setGattStalled(kImprov, true));
+    auto inFlight = pending<QByteArray>();
+    c->read(ible::serviceUuid(), ible::currentStateUuid(), capture(inFlight));
+    QTest::qWait(50);
+
+    m_mock.stopBluez();
+    QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, kWait);
+    const Error e = lost.at(0).at(0).value<Error>();
+    QCOMPARE(e.code, Error::Code::Io);
+    QVERIFY2(e.message.contains(QLatin1String("bluetoothd")), qPrintable(e.message));
+    QVERIFY(inFlight->has_value());
+    QCOMPARE(inFlight->value().error().message, e.message);
+    QVERIFY(!c->isOpen());
+    QTest::qWait(100);
+    QCOMPARE(lost.size(), 1);
 }
 
 void TestBluezGattConnection::close_cancelsPendingOperations_isIdempotent_andAllowsReopening()

@@ -43,6 +43,8 @@ private Q_SLOTS:
     void cleanup()
     {
         m_scanner.reset();
+        if (std::exchange(m_accessChanged, false))
+            QVERIFY(BluezMock::setBluezAccessAllowed(true));
         if (QTest::currentTestFailed())
             qWarning().noquote() << "BlueZ mock log:\n" << m_mock.log();
         m_mock.stopBluez();
@@ -59,6 +61,7 @@ private Q_SLOTS:
     void adapterRemovedWhileScanning_isReportedAsNoAdapter();
     void bluezNotRunning_isReportedAndScanningResumesWhenItStarts();
     void bluezStoppingWhileScanning_isReportedAndScanningResumes();
+    void noPermission_isReportedAndScanningResumesWhenAllowed();
 
 private:
     BluezScanner *makeScanner()
@@ -87,6 +90,7 @@ private:
 
     BluezMock m_mock;
     std::unique_ptr<BluezScanner> m_scanner;
+    bool m_accessChanged = false;
 };
 
 void TestBluezScanner::scan_reportsNameRssiServicesAndImprovServiceData()
@@ -314,6 +318,26 @@ void TestBluezScanner::bluezStoppingWhileScanning_isReportedAndScanningResumes()
     QSignalSpy adverts(scanner, &Scanner::advertised);
     QTRY_VERIFY_WITH_TIMEOUT(scanner->isActive(), kWait);
     QVERIFY(waitForAdvert(adverts, kImprovAddress, [](const Advert &) { return true; }));
+}
+
+void TestBluezScanner::noPermission_isReportedAndScanningResumesWhenAllowed()
+{
+    QVERIFY(m_mock.addAdapter());
+    m_accessChanged = true;
+    QVERIFY(BluezMock::setBluezAccessAllowed(false));
+    // Nothing on the bus says that a policy changed: the periodic check finds it.
+    BluezScanner::Options options;
+    options.recheckInterval = std::chrono::milliseconds(200);
+    m_scanner = std::make_unique<BluezScanner>(options);
+    m_scanner->start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_scanner->status().problem, AdapterProblem::NoPermission, kWait);
+    QVERIFY2(m_scanner->status().detail.contains(QLatin1String("AccessDenied")),
+        qPrintable(m_scanner->status().detail));
+    QVERIFY(!m_scanner->isActive());
+
+    QVERIFY(BluezMock::setBluezAccessAllowed(true));
+    QTRY_VERIFY_WITH_TIMEOUT(m_scanner->isActive(), kWait);
+    QVERIFY(m_scanner->status().ok());
 }
 
 PROVBENCH_BLUEZ_TEST_MAIN(TestBluezScanner)

@@ -13,6 +13,7 @@ namespace provbench::ble {
 namespace {
 
 constexpr int kDefaultMtu = 23; // the ATT minimum, until BlueZ says otherwise
+constexpr std::chrono::milliseconds kLossGrace{150};
 
 QString uuidText(const QBluetoothUuid &uuid)
 {
@@ -650,8 +651,21 @@ void BluezGattConnection::onServiceError(
         matches = matches || error == QLowEnergyService::DescriptorWriteError;
         break;
     }
-    if (matches)
-        completeHead(std::unexpected(opError(op)));
+    if (!matches)
+        return;
+    if (error == QLowEnergyService::OperationError) {
+        completeHead(std::unexpected(opError(op))); // refused before anything was sent
+        return;
+    }
+    // When a link drops, BlueZ may fail the request before it reports the
+    // disconnection. Wait briefly so that the loss, the real cause, wins.
+    m_opTimer.stop();
+    const quint64 serial = m_opSerial;
+    const Error failure = opError(op);
+    QTimer::singleShot(kLossGrace, this, [this, serial, failure] {
+        if (m_inFlight && m_opSerial == serial)
+            completeHead(std::unexpected(failure));
+    });
 }
 
 void BluezGattConnection::onCharacteristicChanged(
