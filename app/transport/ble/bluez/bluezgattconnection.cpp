@@ -635,8 +635,14 @@ void BluezGattConnection::onServiceError(
     QLowEnergyService *service, QLowEnergyService::ServiceError error)
 {
     qCInfo(lcTransport) << "GATT error on" << m_address << service->serviceUuid() << error;
-    if (!m_inFlight || m_queue.empty() || m_services.value(m_queue.front().service) != service)
+    if (!m_inFlight || m_queue.empty() || m_services.value(m_queue.front().service) != service) {
+        if (error == QLowEnergyService::CharacteristicWriteError) {
+            // Most likely a write without response, already reported as done.
+            qCWarning(lcTransport) << "BlueZ refused a write without response to" << m_address
+                                   << "service" << service->serviceUuid();
+        }
         return;
+    }
     const Op &op = m_queue.front();
     bool matches
         = error == QLowEnergyService::OperationError || error == QLowEnergyService::UnknownError;

@@ -30,7 +30,11 @@ namespace provbench::ble {
 // service's errorOccurred, with operationTimeout each. A timeout fails that
 // operation with Timeout and, since an ATT bearer whose request timed out
 // cannot be used again, ends the connection as lost. Write-without-response
-// completes when QtBluetooth has taken it (Qt reports no success for it).
+// completes when QtBluetooth has taken it: Qt reports no success for it, and
+// a later refusal by BlueZ surfaces only as a CharacteristicWriteError, which
+// then fails the next write with response on that service, if any. A request
+// that BlueZ fails is reported after a short grace period, so that a link that
+// dropped at the same time is reported as the loss it is.
 // subscribe() writes 01 00 (notify) or 02 00 (indicate) to the CCCD (0x2902),
 // which QtBluetooth turns into BlueZ's StartNotify.
 //
