@@ -28,8 +28,9 @@ DeviceSession::DeviceSession(DeviceRecord record, LinkFactory linkFactory, QObje
 
 DeviceSession::~DeviceSession()
 {
-    // The client holds callbacks into this object: destroy it before the link
-    // it listens to, and both before our members go.
+    // The clients hold callbacks into this object: destroy them before the
+    // link they listen to, and all before our members go.
+    m_ble.reset();
     m_client.reset();
     m_link.reset();
 }
@@ -86,9 +87,13 @@ bool DeviceSession::begin(const QString &operation, const QString &activity, int
     }
     if (!m_record.present) {
         Q_EMIT operationFinished(operation, false,
-            QStringLiteral("%1 is not connected: plug the device in again "
-                           "and wait for it to appear.")
-                .arg(m_record.port.path));
+            m_record.isBle()
+                ? QStringLiteral("%1 is not advertising any more: bring it closer or wake it up, "
+                                 "and wait for it to appear again.")
+                      .arg(m_record.displayName())
+                : QStringLiteral("%1 is not connected: plug the device in again "
+                                 "and wait for it to appear.")
+                      .arg(m_record.port.path));
         return false;
     }
     m_stateBefore = m_record.state;
@@ -160,6 +165,8 @@ void DeviceSession::identify()
     const QString op = QStringLiteral("Identify");
     if (!begin(op, QStringLiteral("Identifying"), 10))
         return;
+    if (m_record.isBle())
+        return identifyBle(op);
     auto client = ensureClient();
     if (!client)
         return failOperation(op, client.error());
@@ -235,8 +242,7 @@ void DeviceSession::identifyOtherProtocols(const QString &op, const Error &impro
 
 bool DeviceSession::speaksImprov(const QString &op)
 {
-    if (m_record.protocols.isEmpty()
-        || m_record.protocols.contains(QStringLiteral("Improv Wi-Fi (serial)")))
+    if (m_record.speaksImprov())
         return true;
     Q_EMIT operationFinished(op, false,
         QStringLiteral("This device speaks %1, not Improv Wi-Fi: use \"Write "
@@ -250,6 +256,8 @@ void DeviceSession::scanNetworks()
     const QString op = QStringLiteral("Scan networks");
     if (!speaksImprov(op) || !begin(op, QStringLiteral("Scanning Wi-Fi networks"), 20))
         return;
+    if (m_record.isBle())
+        return scanNetworksBle(op);
     auto client = ensureClient();
     if (!client) {
         finish(op, std::unexpected(client.error()));
@@ -271,6 +279,8 @@ void DeviceSession::provisionWifi(const QString &ssid, const QString &password)
     const QString op = QStringLiteral("Write Wi-Fi");
     if (!speaksImprov(op) || !begin(op, QStringLiteral("Checking device state"), 5))
         return;
+    if (m_record.isBle())
+        return provisionWifiBle(op, ssid, password);
     auto client = ensureClient();
     if (!client)
         return failOperation(op, client.error());
@@ -319,6 +329,12 @@ void DeviceSession::setStringValue(bool hostname, const QString &value)
 {
     const QString op
         = hostname ? QStringLiteral("Set hostname") : QStringLiteral("Set device name");
+    if (m_record.isBle()) {
+        Q_EMIT operationFinished(op, false,
+            QStringLiteral("Improv over Bluetooth has no command for names: set it over USB "
+                           "serial or in the device's own settings."));
+        return;
+    }
     if (!speaksImprov(op)
         || !begin(op,
             hostname ? QStringLiteral("Setting hostname") : QStringLiteral("Setting device name"),
@@ -358,6 +374,8 @@ void DeviceSession::setDeviceName(const QString &name)
 
 void DeviceSession::cancel()
 {
+    if (m_ble)
+        m_ble->cancel();
     if (m_client)
         m_client->cancelAll();
 }
@@ -368,6 +386,12 @@ void DeviceSession::markAbsent()
         return;
     m_record.present = false;
     m_record.lastChange = QDateTime::currentDateTime();
+    if (m_record.isBle()) {
+        // A running BLE operation ends on its own: the connection reports the
+        // loss with what reached the device. Without one, nothing is lost.
+        Q_EMIT recordChanged();
+        return;
+    }
     if (m_client && m_client->isBusy()) {
         const bool writing = m_record.state == OnboardingState::Provisioning;
         const QString msg = writing

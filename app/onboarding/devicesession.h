@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/onboarding/blesession.h"
 #include "app/onboarding/devicerecord.h"
 #include "app/protocol/improv/improvclient.h"
 
@@ -14,6 +15,12 @@ class Link;
 // protocol client and the onboarding flow, keeps the record current and the
 // trace of everything said on the wire. All operations are asynchronous and
 // report through the record (recordChanged) and operationFinished.
+//
+// A BLE device (record().isBle()) is reached through a BleSession over the
+// backend given to setBleBackend(): Improv over BLE for identify, scan and
+// Wi-Fi (a device that asks for authorization shows "press the button" in
+// the record's activity and the write continues once it is pressed), MCUmgr
+// SMP over a GATT characteristic for identify and credentials.
 //
 // One user-level operation runs at a time; starting another while one runs is
 // refused with a clear error. cancel() stops the running one.
@@ -30,6 +37,11 @@ public:
     const QList<TraceEntry> &trace() const { return m_trace; }
     bool isBusy() const { return !m_record.activity.isEmpty(); }
     void setClientOptions(const improv::ImprovClient::Options &options);
+    // BLE devices: the backend that makes GATT connections (not owned).
+    void setBleBackend(ble::Backend *backend);
+    void setBleOptions(const BleSession::Options &options);
+    // A BLE connection is open (an operation runs, or ran moments ago).
+    bool isConnected() const;
 
     // Reads state and device info; the device becomes Identified, or stays
     // Discovered with a note when nothing Improv answered.
@@ -49,6 +61,13 @@ public:
     // Refused while an operation runs; the next operation reopens the port.
     Result<void> releasePort();
     void markPresent(const PortInfo &port);
+    // A new advertisement: RSSI, last seen, name, advertised protocols and
+    // Improv state; the device is present again.
+    void updateBle(const ble::BleDevice &device);
+    // BLE: hands the device to a credentials job (Write credentials…):
+    // connects when needed and completes with the protocol, a client and a
+    // target. Refused while an operation runs.
+    void openCredentialAccess(std::function<void(Result<BleCredentialAccess>)> done);
     void clearTrace();
 
 Q_SIGNALS:
@@ -75,11 +94,20 @@ private:
     bool speaksImprov(const QString &operation);
     void dropLink();    // from the event loop, after the link closed itself
     void dropLinkNow(); // the port is gone
+    // The BLE flows (devicesessionble.cpp).
+    void identifyBle(const QString &operation);
+    void scanNetworksBle(const QString &operation);
+    void provisionWifiBle(const QString &operation, const QString &ssid, const QString &password);
+    void onBleImprovState(improv::State state);
+    void ensureBleSession();
 
     DeviceRecord m_record;
     LinkFactory m_linkFactory;
     std::unique_ptr<Link> m_link;
     std::unique_ptr<improv::ImprovClient> m_client;
+    std::unique_ptr<BleSession> m_ble; // BLE devices, once a backend is set
+    BleSession::Options m_bleOptions;
+    bool m_bleAuthPending = false; // a BLE Wi-Fi write waits for the device's button
     improv::ImprovClient::Options m_clientOptions;
     QList<TraceEntry> m_trace;
     OnboardingState m_stateBefore = OnboardingState::Discovered; // restored on cancel
