@@ -37,6 +37,30 @@ void DeviceFilterProxy::setPresentOnly(bool on)
     invalidateFilter();
 }
 
+void DeviceFilterProxy::setTransportFilter(std::optional<Transport> transport)
+{
+    if (transport == m_transport)
+        return;
+    m_transport = transport;
+    invalidateFilter();
+}
+
+void DeviceFilterProxy::setMinRssi(int dBm)
+{
+    if (dBm == m_minRssi)
+        return;
+    m_minRssi = dBm;
+    invalidateFilter();
+}
+
+void DeviceFilterProxy::setProvisionableOnly(bool on)
+{
+    if (on == m_provisionableOnly)
+        return;
+    m_provisionableOnly = on;
+    invalidateFilter();
+}
+
 bool DeviceFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QAbstractItemModel *src = sourceModel();
@@ -47,10 +71,20 @@ bool DeviceFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourc
         return false;
     if (m_state && first.data(DeviceModel::StateRole).toInt() != int(*m_state))
         return false;
+    const auto transport = Transport(first.data(DeviceModel::TransportRole).toInt());
+    if (m_transport && transport != *m_transport)
+        return false;
+    if (transport == Transport::Ble) {
+        const int rssi = first.data(DeviceModel::RssiRole).toInt();
+        if (m_minRssi != 0 && (rssi == 0 || rssi < m_minRssi))
+            return false;
+        if (m_provisionableOnly && !first.data(DeviceModel::ProvisionableRole).toBool())
+            return false;
+    }
     if (m_text.isEmpty())
         return true;
-    for (int column :
-        {DeviceModel::Port, DeviceModel::Bridge, DeviceModel::Identity, DeviceModel::Protocol}) {
+    for (int column : {DeviceModel::Port, DeviceModel::Transport, DeviceModel::Bridge,
+             DeviceModel::Identity, DeviceModel::Protocol}) {
         const QString text = src->index(sourceRow, column, sourceParent).data().toString();
         if (text.contains(m_text, Qt::CaseInsensitive))
             return true;
@@ -65,6 +99,15 @@ bool DeviceFilterProxy::lessThan(const QModelIndex &left, const QModelIndex &rig
         const int r = right.data(DeviceModel::StateRole).toInt();
         if (l != r)
             return l < r;
+    }
+    if (left.column() == DeviceModel::Signal && right.column() == DeviceModel::Signal) {
+        // Unknown (0) and serial rows sort below every real reading.
+        auto key = [](const QModelIndex &index) {
+            const int rssi = index.data(DeviceModel::RssiRole).toInt();
+            return rssi == 0 ? -1000 : rssi;
+        };
+        if (key(left) != key(right))
+            return key(left) < key(right);
     }
     return QSortFilterProxyModel::lessThan(left, right);
 }

@@ -96,6 +96,16 @@ QVariant DeviceModel::data(const QModelIndex &index, int role) const
         return r.present;
     case ActivityRole:
         return r.activity;
+    case TransportRole:
+        return int(r.transport);
+    case RssiRole:
+        return r.isBle() ? int(r.ble.advert.rssi) : 0;
+    case SignalBarsRole:
+        return r.isBle() ? ble::signalBars(r.ble.advert.rssi) : -1;
+    case LastSeenRole:
+        return r.isBle() ? r.ble.lastSeen : QDateTime();
+    case ProvisionableRole:
+        return !r.isBle() || r.ble.isProvisionable();
     default:
         return {};
     }
@@ -106,10 +116,17 @@ QVariant DeviceModel::displayText(const DeviceSession *session, int column) cons
     const DeviceRecord &r = session->record();
     switch (Column(column)) {
     case Port: {
+        if (r.isBle())
+            return r.present ? r.ble.advert.address
+                             : tr("%1 (out of range)").arg(r.ble.advert.address);
         const QString name = r.port.portName.isEmpty() ? r.port.path : r.port.portName;
         return r.present ? name : tr("%1 (unplugged)").arg(name);
     }
+    case Transport:
+        return r.transportName();
     case Bridge:
+        if (r.isBle())
+            return r.connected ? tr("Connected") : QString();
         if (!r.port.bridge.isEmpty())
             return r.port.bridge;
         if (!r.port.vidPid().isEmpty())
@@ -128,10 +145,27 @@ QVariant DeviceModel::displayText(const DeviceSession *session, int column) cons
             return summary;
         if (!name.isEmpty())
             return name;
+        if (r.isBle() && !r.ble.advert.name.isEmpty())
+            return tr("%1 (advertised)").arg(r.ble.advert.name);
         return tr("Not identified yet");
     }
-    case Protocol:
-        return r.protocols.isEmpty() ? tr("Unknown") : r.protocols.join(QLatin1String(", "));
+    case Protocol: {
+        QString text
+            = r.protocols.isEmpty() ? tr("Unknown") : r.protocols.join(QLatin1String(", "));
+        // Over BLE a device may refuse writes until its button is pressed.
+        if (r.isBle() && r.improvState == improv::State::AuthorizationRequired)
+            text += tr(" \u2014 press button");
+        return text;
+    }
+    case Signal: {
+        if (!r.isBle())
+            return QString();
+        // A stale reading says nothing about the signal now: say when it was.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (isStale(r.ble.lastSeen, now))
+            return tr("seen %1").arg(lastSeenText(r.ble.lastSeen, now));
+        return r.ble.advert.rssi == 0 ? tr("\u2014") : tr("%1 dBm").arg(r.ble.advert.rssi);
+    }
     case State:
         return stateDisplayName(r.state);
     case ColumnCount:
@@ -148,11 +182,46 @@ QString DeviceModel::stateDisplayName(OnboardingState state)
     return name;
 }
 
+bool DeviceModel::isStale(const QDateTime &lastSeen, const QDateTime &now)
+{
+    return lastSeen.isValid() && lastSeen.secsTo(now) >= kStaleSeconds;
+}
+
+QString DeviceModel::lastSeenText(const QDateTime &lastSeen, const QDateTime &now)
+{
+    const qint64 secs = qMax<qint64>(0, lastSeen.secsTo(now));
+    if (secs < 2)
+        return tr("just now");
+    if (secs < 120)
+        return tr("%1 s ago").arg(secs);
+    if (secs < 7200)
+        return tr("%1 min ago").arg(secs / 60);
+    return tr("%1 h ago").arg(secs / 3600);
+}
+
 QVariant DeviceModel::toolTip(const DeviceSession *session, int column) const
 {
     const DeviceRecord &r = session->record();
     QStringList lines;
-    if (column == Port || column == Bridge) {
+    if (r.isBle() && (column == Port || column == Signal || column == Transport)) {
+        if (!r.ble.advert.name.isEmpty())
+            lines << tr("%1, advertising as \u201c%2\u201d")
+                         .arg(r.ble.advert.address, r.ble.advert.name);
+        else
+            lines << r.ble.advert.address;
+        if (r.ble.advert.rssi != 0)
+            lines << tr("Signal %1 dBm (%2 of 4 bars)")
+                         .arg(r.ble.advert.rssi)
+                         .arg(ble::signalBars(r.ble.advert.rssi));
+        if (r.ble.lastSeen.isValid())
+            lines << tr("Last seen %1")
+                         .arg(lastSeenText(r.ble.lastSeen, QDateTime::currentDateTimeUtc()));
+        const QString summary = ble::protocolSummary(r.ble);
+        if (!summary.isEmpty())
+            lines << tr("Advertises %1").arg(summary);
+        if (r.connected)
+            lines << tr("Connected");
+    } else if (!r.isBle() && (column == Port || column == Bridge || column == Transport)) {
         lines << r.port.path;
         if (!r.port.description.isEmpty())
             lines << r.port.description;
@@ -161,8 +230,12 @@ QVariant DeviceModel::toolTip(const DeviceSession *session, int column) const
         if (!r.port.serialNumber.isEmpty())
             lines << tr("Serial number %1").arg(r.port.serialNumber);
     }
-    if (!r.present)
-        lines << tr("The port is gone: plug the device back in to work with it again.");
+    if (!r.present) {
+        lines << (r.isBle() ? tr("The device stopped advertising: bring it closer or wake it up "
+                                 "to work with it again.")
+                            : tr("The port is gone: plug the device back in to work with it "
+                                 "again."));
+    }
     if (!r.activity.isEmpty())
         lines << r.activity;
     if (r.state == OnboardingState::Failed && !r.failureReason.isEmpty())
@@ -178,7 +251,11 @@ QVariant DeviceModel::headerData(int section, Qt::Orientation orientation, int r
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (Column(section)) {
     case Port:
-        return tr("Port");
+        return tr("Port / Address");
+    case Transport:
+        return tr("Transport");
+    case Signal:
+        return tr("Signal");
     case Bridge:
         return tr("Bridge");
     case Identity:
@@ -202,6 +279,11 @@ QHash<int, QByteArray> DeviceModel::roleNames() const
     names.insert(ProgressRole, "progress");
     names.insert(PresentRole, "present");
     names.insert(ActivityRole, "activity");
+    names.insert(TransportRole, "transport");
+    names.insert(RssiRole, "rssi");
+    names.insert(SignalBarsRole, "signalBars");
+    names.insert(LastSeenRole, "lastSeen");
+    names.insert(ProvisionableRole, "provisionable");
     return names;
 }
 

@@ -3,6 +3,7 @@
 #include "app/onboarding/onboardingstate.h"
 
 #include <QAbstractTableModel>
+#include <QDateTime>
 #include <QPointer>
 
 namespace provbench {
@@ -10,7 +11,12 @@ namespace provbench {
 class DeviceRegistry;
 class DeviceSession;
 
-// One row per device of a DeviceRegistry, in the registry's order.
+// One row per device of a DeviceRegistry, in the registry's order: serial
+// ports and BLE devices side by side, told apart by the Transport column.
+// The Signal column is empty for serial devices; for BLE ones its text is the
+// RSSI in dBm, or "seen 12 s ago" once the device has been silent for
+// kStaleSeconds; RssiRole/SignalBarsRole/LastSeenRole carry the values a
+// delegate paints as bars, and the tooltip always has both.
 //
 // Contract: the model follows the registry's signals with row inserts, row
 // removals and dataChanged for the changed row; it never resets while the
@@ -20,7 +26,7 @@ class DeviceModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Port, Bridge, Identity, Protocol, State, ColumnCount };
+    enum Column { Port, Transport, Bridge, Identity, Protocol, Signal, State, ColumnCount };
     Q_ENUM(Column)
 
     enum Role {
@@ -30,6 +36,11 @@ public:
         ProgressRole,          // int: 0..100 while an operation runs, -1 otherwise
         PresentRole,           // bool: false once the port disappeared
         ActivityRole,          // QString: what runs now, empty when idle
+        TransportRole,         // int: provbench::Transport
+        RssiRole,              // int: dBm of the last advertisement, 0 unknown (and serial)
+        SignalBarsRole,        // int: 0..4 for BLE (ble::signalBars), -1 for serial
+        LastSeenRole,          // QDateTime: last advertisement (BLE), invalid for serial
+        ProvisionableRole,     // bool: BLE advertises Improv or SMP; always true for serial
     };
     Q_ENUM(Role)
 
@@ -48,6 +59,12 @@ public:
 
     // "Provisioned": the engine's state name as a column or badge shows it.
     static QString stateDisplayName(OnboardingState state);
+    // A BLE device not heard for this long shows when it was last heard
+    // instead of its old RSSI.
+    static constexpr int kStaleSeconds = 5;
+    static bool isStale(const QDateTime &lastSeen, const QDateTime &now);
+    // "just now", "12 s ago", "3 min ago".
+    static QString lastSeenText(const QDateTime &lastSeen, const QDateTime &now);
 
 private:
     QVariant displayText(const DeviceSession *session, int column) const;
