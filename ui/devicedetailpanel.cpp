@@ -107,6 +107,14 @@ QWidget *DeviceDetailPanel::buildDetails()
         QStringLiteral("QLabel { color: #991b1b; background: #fee2e2; border: 1px solid #fca5a5;"
                        " border-radius: 4px; padding: 6px; }"));
 
+    m_authHint = new QLabel(page);
+    m_authHint->setObjectName(QStringLiteral("authorizationHint"));
+    m_authHint->setWordWrap(true);
+    m_authHint->setStyleSheet(
+        QStringLiteral("QLabel { color: #78350f; background: #fef3c7; border: 1px solid #fcd34d;"
+                       " border-radius: 4px; padding: 6px; font-weight: 600; }"));
+    m_authHint->hide();
+
     m_result = new QLabel(page);
     m_result->setObjectName(QStringLiteral("resultLabel"));
     m_result->setWordWrap(true);
@@ -146,6 +154,7 @@ QWidget *DeviceDetailPanel::buildDetails()
         value->setWordWrap(true);
         form->addRow(label, value);
         m_fields.insert(key, value);
+        m_fieldForms.insert(key, form);
     };
     addTo(left, QStringLiteral("port"), tr("Port:"));
     addTo(left, QStringLiteral("bridge"), tr("Bridge:"));
@@ -197,7 +206,7 @@ QWidget *DeviceDetailPanel::buildDetails()
 
     // Wi-Fi: the scan results on the left, the credentials on the right.
     auto *wifi = new QGroupBox(tr("Wi-Fi"), page);
-    m_improvBoxes.append(wifi);
+    m_wifiBox = wifi;
     m_networks = new QListWidget(wifi);
     m_networks->setObjectName(QStringLiteral("networkList"));
     m_networks->setIconSize(QSize(36, 16));
@@ -242,7 +251,7 @@ QWidget *DeviceDetailPanel::buildDetails()
 
     // Names.
     auto *names = new QGroupBox(tr("Names"), page);
-    m_improvBoxes.append(names);
+    m_namesBox = names;
     m_hostname = new QLineEdit(names);
     m_hostname->setObjectName(QStringLiteral("hostnameEdit"));
     m_setHostname = new QPushButton(tr("Set"), names);
@@ -268,6 +277,7 @@ QWidget *DeviceDetailPanel::buildDetails()
     layout->addLayout(header);
     layout->addWidget(m_failure);
     layout->addWidget(m_busyRow);
+    layout->addWidget(m_authHint);
     layout->addWidget(m_result);
     layout->addWidget(identity);
     layout->addLayout(actions);
@@ -330,15 +340,53 @@ void DeviceDetailPanel::refresh()
     auto orDash = [&dash](const QString &s) { return s.isEmpty() ? dash : s; };
 
     const QString name = r.info && !r.info->deviceName.isEmpty() ? r.info->deviceName : QString();
-    m_title->setText(name.isEmpty() ? r.port.portName : tr("%1 on %2").arg(name, r.port.portName));
-    m_stateBadge->setText(r.present ? DeviceModel::stateDisplayName(r.state) : tr("Unplugged"));
+    if (r.isBle()) {
+        const QString shown = name.isEmpty() ? r.ble.advert.name : name;
+        m_title->setText(shown.isEmpty() ? r.ble.advert.address
+                                         : tr("%1 \u00b7 %2").arg(shown, r.ble.advert.address));
+    } else {
+        m_title->setText(
+            name.isEmpty() ? r.port.portName : tr("%1 on %2").arg(name, r.port.portName));
+    }
+    m_stateBadge->setText(r.present ? DeviceModel::stateDisplayName(r.state)
+            : r.isBle()             ? tr("Out of range")
+                                    : tr("Unplugged"));
     m_stateBadge->setStyleSheet(badgeStyle(r.present ? r.state : OnboardingState::Discovered));
 
-    m_fields[QStringLiteral("port")]->setText(r.port.path);
-    m_fields[QStringLiteral("bridge")]->setText(
-        orDash(r.port.bridge.isEmpty() ? r.port.description : r.port.bridge));
-    m_fields[QStringLiteral("vidpid")]->setText(orDash(r.port.vidPid()));
-    m_fields[QStringLiteral("serial")]->setText(orDash(r.port.serialNumber));
+    // The first four rows say how the device is reached: a port and its USB
+    // bridge, or a BLE address, signal, advertisement and Improv state.
+    setFieldLabel(QStringLiteral("port"), r.isBle() ? tr("Address:") : tr("Port:"));
+    setFieldLabel(QStringLiteral("bridge"), r.isBle() ? tr("Signal:") : tr("Bridge:"));
+    setFieldLabel(QStringLiteral("vidpid"), r.isBle() ? tr("Advertises:") : tr("VID:PID:"));
+    setFieldLabel(QStringLiteral("serial"), r.isBle() ? tr("Improv state:") : tr("Serial number:"));
+    if (r.isBle()) {
+        m_fields[QStringLiteral("port")]->setText(
+            r.ble.advert.address + (r.connected ? tr(" (connected)") : QString()));
+        QString signal = r.ble.advert.rssi == 0 ? dash
+                                                : tr("%1 dBm (%2 of 4 bars)")
+                                                      .arg(r.ble.advert.rssi)
+                                                      .arg(ble::signalBars(r.ble.advert.rssi));
+        if (r.ble.lastSeen.isValid())
+            signal += tr(", last seen %1")
+                          .arg(DeviceModel::lastSeenText(
+                              r.ble.lastSeen, QDateTime::currentDateTimeUtc()));
+        m_fields[QStringLiteral("bridge")]->setText(signal);
+        m_fields[QStringLiteral("vidpid")]->setText(orDash(ble::protocolSummary(r.ble)));
+        QString improvState;
+        if (r.improvState) {
+            improvState = *r.improvState == improv::State::AuthorizationRequired
+                ? tr("Authorization required (press the button on the device)")
+                : improv::stateName(*r.improvState);
+            improvState[0] = improvState[0].toUpper();
+        }
+        m_fields[QStringLiteral("serial")]->setText(orDash(improvState));
+    } else {
+        m_fields[QStringLiteral("port")]->setText(r.port.path);
+        m_fields[QStringLiteral("bridge")]->setText(
+            orDash(r.port.bridge.isEmpty() ? r.port.description : r.port.bridge));
+        m_fields[QStringLiteral("vidpid")]->setText(orDash(r.port.vidPid()));
+        m_fields[QStringLiteral("serial")]->setText(orDash(r.port.serialNumber));
+    }
     m_fields[QStringLiteral("protocols")]->setText(orDash(r.protocols.join(QLatin1String(", "))));
     m_fields[QStringLiteral("firmware")]->setText(
         orDash(r.info ? r.info->firmwareName : QString()));
@@ -362,11 +410,21 @@ void DeviceDetailPanel::refresh()
 
     // Wi-Fi, scan and names are Improv commands: a device identified as
     // another protocol gets its settings through Write credentials instead.
-    const bool improv
-        = r.protocols.isEmpty() || r.protocols.contains(QStringLiteral("Improv Wi-Fi (serial)"));
-    for (QWidget *box : std::as_const(m_improvBoxes))
-        box->setVisible(improv);
+    // Improv over BLE has no name commands.
+    const bool improv = r.speaksImprov();
+    m_wifiBox->setVisible(improv);
+    m_namesBox->setVisible(improv && !r.isBle());
     m_scan->setVisible(improv);
+    m_writeCredentials->setVisible(!r.isBle() || improv || r.speaksSmpOverBle());
+
+    const bool waitsForButton = r.isBle() && r.improvState == improv::State::AuthorizationRequired;
+    const bool writing = m_session->isBusy() && r.state == OnboardingState::Provisioning;
+    m_authHint->setText(writing
+            ? tr("Press the button on the device to authorize it: the Wi-Fi settings are sent "
+                 "as soon as it is pressed.")
+            : tr("This device accepts Wi-Fi settings only after its button is pressed; Write "
+                 "Wi-Fi waits for it."));
+    m_authHint->setVisible(waitsForButton && r.present);
 
     // Fill the name editors from the device unless the user is editing them.
     if (!m_hostname->isModified() && !m_hostname->hasFocus())
@@ -375,7 +433,12 @@ void DeviceDetailPanel::refresh()
         m_deviceName->setText(name);
 
     QString failure;
-    if (!r.present)
+    if (!r.present && r.isBle())
+        failure = tr("%1 stopped advertising (out of range, switched off or connected to "
+                     "something else). Bring it closer or wake it up; it comes back as soon as "
+                     "it is heard again.")
+                      .arg(r.displayName());
+    else if (!r.present)
         failure = tr("The port %1 is gone. Plug the device back in (or restart the simulator) "
                      "to work with it again.")
                       .arg(r.port.path);
@@ -400,6 +463,14 @@ void DeviceDetailPanel::refresh()
         }
     }
     updateActions();
+}
+
+void DeviceDetailPanel::setFieldLabel(const QString &key, const QString &text)
+{
+    QFormLayout *form = m_fieldForms.value(key);
+    if (auto *label
+        = form ? qobject_cast<QLabel *>(form->labelForField(m_fields.value(key))) : nullptr)
+        label->setText(text);
 }
 
 void DeviceDetailPanel::updateActions()

@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QWidget>
 
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -21,7 +22,10 @@ class DeviceSession;
 // Everything about the selected device and the actions on it: the identity
 // form, the failure reason (red, says what to do), Identify, Scan networks
 // (results in a pick list that fills the SSID), the Wi-Fi write, hostname and
-// device name. While the session is busy a progress bar shows its activity
+// device name. For a BLE device the identity shows its address, signal and
+// what it advertises; the names box is hidden (Improv over BLE has no name
+// commands), and while a Wi-Fi write waits for the device's button an amber
+// line says to press it. While the session is busy a progress bar shows its activity
 // with a Cancel button and the action buttons are disabled. Results of
 // operations appear inline (green or red), never in a modal dialog.
 //
@@ -45,6 +49,7 @@ Q_SIGNALS:
 private:
     QWidget *buildDetails();
     void refresh();
+    void setFieldLabel(const QString &key, const QString &text);
     void updateActions();
     void showResult(bool ok, const QString &text);
     void onOperationFinished(const QString &operation, bool ok, const QString &message);
@@ -72,6 +77,8 @@ private:
     QLabel *m_title = nullptr;
     QLabel *m_stateBadge = nullptr;
     QHash<QString, QLabel *> m_fields;
+    QHash<QString, QFormLayout *> m_fieldForms; // to relabel a field's row
+    QLabel *m_authHint = nullptr;
     QLabel *m_failure = nullptr;
     QLabel *m_result = nullptr;
     QProgressBar *m_progress = nullptr;
@@ -79,7 +86,8 @@ private:
     QWidget *m_busyRow = nullptr;
     QPushButton *m_identify = nullptr;
     QPushButton *m_scan = nullptr;
-    QList<QWidget *> m_improvBoxes; // hidden for devices that do not speak Improv
+    QWidget *m_wifiBox = nullptr;  // hidden for devices that do not speak Improv
+    QWidget *m_namesBox = nullptr; // Improv over serial only
     QPushButton *m_writeCredentials = nullptr;
     QListWidget *m_networks = nullptr;
     QLineEdit *m_ssid = nullptr;

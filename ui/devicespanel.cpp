@@ -3,8 +3,10 @@
 #include "app/onboarding/deviceregistry.h"
 #include "models/devicefilterproxy.h"
 #include "models/devicemodel.h"
+#include "ui/signalbarsdelegate.h"
 #include "ui/statebadgedelegate.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -12,6 +14,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -25,14 +28,20 @@ DevicesPanel::DevicesPanel(DeviceRegistry *registry, QWidget *parent)
       m_proxy(new DeviceFilterProxy(this)),
       m_filter(new QLineEdit(this)),
       m_stateCombo(new QComboBox(this)),
-      m_presentOnly(new QCheckBox(tr("Plugged in only"), this)),
+      m_transportCombo(new QComboBox(this)),
+      m_signalCombo(new QComboBox(this)),
+      m_provisionableOnly(new QCheckBox(tr("Provisionable only"), this)),
+      m_presentOnly(new QCheckBox(tr("Present only"), this)),
       m_probe(new QCheckBox(tr("Probe new ports"), this)),
-      m_view(new QTableView(this))
+      m_view(new QTableView(this)),
+      m_bleBanner(new QFrame(this)),
+      m_bleBannerText(new QLabel(m_bleBanner)),
+      m_bleRetry(new QPushButton(tr("Try Again"), m_bleBanner))
 {
     m_proxy->setSourceModel(m_model);
 
     m_filter->setObjectName(QStringLiteral("deviceFilter"));
-    m_filter->setPlaceholderText(tr("Filter by port, bridge, identity or protocol"));
+    m_filter->setPlaceholderText(tr("Filter by port, address, name, identity or protocol"));
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &DeviceFilterProxy::setFilterText);
 
@@ -43,8 +52,33 @@ DevicesPanel::DevicesPanel(DeviceRegistry *registry, QWidget *parent)
         m_stateCombo->addItem(DeviceModel::stateDisplayName(s), int(s));
     connect(m_stateCombo, &QComboBox::currentIndexChanged, this, &DevicesPanel::applyStateFilter);
 
+    m_transportCombo->setObjectName(QStringLiteral("transportFilter"));
+    m_transportCombo->addItem(tr("All transports"), -1);
+    m_transportCombo->addItem(tr("Serial"), int(Transport::Serial));
+    m_transportCombo->addItem(tr("BLE"), int(Transport::Ble));
+    connect(m_transportCombo, &QComboBox::currentIndexChanged, this, [this] {
+        const int value = m_transportCombo->currentData().toInt();
+        m_proxy->setTransportFilter(
+            value < 0 ? std::nullopt : std::optional<Transport>(Transport(value)));
+    });
+
+    m_signalCombo->setObjectName(QStringLiteral("minSignalFilter"));
+    m_signalCombo->setToolTip(tr("Hide BLE devices with a weaker (or unknown) signal."));
+    m_signalCombo->addItem(tr("Any signal"), 0);
+    for (int dBm : {-60, -70, -80, -90})
+        m_signalCombo->addItem(tr("Signal \u2265 %1 dBm").arg(dBm), dBm);
+    connect(m_signalCombo, &QComboBox::currentIndexChanged, this,
+        [this] { m_proxy->setMinRssi(m_signalCombo->currentData().toInt()); });
+
+    m_provisionableOnly->setObjectName(QStringLiteral("provisionableOnly"));
+    m_provisionableOnly->setToolTip(
+        tr("Hide BLE devices that advertise neither Improv Wi-Fi nor MCUmgr SMP."));
+    connect(m_provisionableOnly, &QCheckBox::toggled, m_proxy,
+        &DeviceFilterProxy::setProvisionableOnly);
+
     m_presentOnly->setObjectName(QStringLiteral("presentOnly"));
-    m_presentOnly->setToolTip(tr("Hide devices whose port has disappeared."));
+    m_presentOnly->setToolTip(
+        tr("Hide devices whose port has disappeared or that stopped advertising."));
     connect(m_presentOnly, &QCheckBox::toggled, m_proxy, &DeviceFilterProxy::setPresentOnly);
 
     m_probe->setObjectName(QStringLiteral("probeNewPorts"));
@@ -59,6 +93,7 @@ DevicesPanel::DevicesPanel(DeviceRegistry *registry, QWidget *parent)
     m_view->setObjectName(QStringLiteral("deviceTable"));
     m_view->setModel(m_proxy);
     m_view->setItemDelegateForColumn(DeviceModel::State, new StateBadgeDelegate(m_view));
+    m_view->setItemDelegateForColumn(DeviceModel::Signal, new SignalBarsDelegate(m_view));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -70,6 +105,17 @@ DevicesPanel::DevicesPanel(DeviceRegistry *registry, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 14);
     m_view->horizontalHeader()->setHighlightSections(false);
+    // Right-click on the header: show or hide columns (Bridge starts hidden).
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setContextMenuPolicy(Qt::ActionsContextMenu);
+    for (int column = 0; column < DeviceModel::ColumnCount; ++column) {
+        auto *action = new QAction(m_model->headerData(column, Qt::Horizontal).toString(), header);
+        action->setCheckable(true);
+        action->setEnabled(column != DeviceModel::Port && column != DeviceModel::State);
+        connect(action, &QAction::toggled, header,
+            [header, column](bool on) { header->setSectionHidden(column, !on); });
+        header->addAction(action);
+    }
     resetLayout();
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -78,13 +124,44 @@ DevicesPanel::DevicesPanel(DeviceRegistry *registry, QWidget *parent)
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &DevicesPanel::emitCurrent);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &DevicesPanel::emitCurrent);
 
+    // "Last seen" ages while no advertisement arrives: repaint it each second.
+    auto *ageing = new QTimer(this);
+    ageing->setInterval(1000);
+    connect(ageing, &QTimer::timeout, m_view->viewport(), qOverload<>(&QWidget::update));
+    ageing->start();
+
+    m_bleBanner->setObjectName(QStringLiteral("bleBanner"));
+    m_bleBanner->setStyleSheet(
+        QStringLiteral("QFrame#bleBanner { background: #fef3c7; border: 1px solid #fcd34d;"
+                       " border-radius: 4px; }"
+                       " QLabel { color: #78350f; background: transparent; }"));
+    m_bleBannerText->setObjectName(QStringLiteral("bleBannerText"));
+    m_bleBannerText->setWordWrap(true);
+    m_bleBannerText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_bleRetry->setObjectName(QStringLiteral("bleRetryButton"));
+    m_bleRetry->setToolTip(tr("Start the Bluetooth scan again."));
+    connect(m_bleRetry, &QPushButton::clicked, this, [this] {
+        if (m_registry)
+            m_registry->restartBle();
+    });
+    auto *bannerLayout = new QHBoxLayout(m_bleBanner);
+    bannerLayout->setContentsMargins(10, 6, 6, 6);
+    bannerLayout->addWidget(m_bleBannerText, 1);
+    bannerLayout->addWidget(m_bleRetry, 0, Qt::AlignVCenter);
+    if (registry)
+        connect(registry, &DeviceRegistry::bleStatusChanged, this, &DevicesPanel::showBleStatus);
+    showBleStatus();
+
     auto *filters = new QHBoxLayout;
     filters->addWidget(m_filter, 1);
     filters->addWidget(m_stateCombo);
+    filters->addWidget(m_transportCombo);
     auto *options = new QHBoxLayout;
     options->addWidget(m_probe);
     options->addWidget(m_presentOnly);
     options->addStretch(1);
+    options->addWidget(m_signalCombo);
+    options->addWidget(m_provisionableOnly);
 
     auto *title = new QLabel(tr("Devices"), this);
     QFont titleFont = title->font();
@@ -95,6 +172,7 @@ DevicesPanel::DevicesPanel(DeviceRegistry *registry, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(title);
+    layout->addWidget(m_bleBanner);
     layout->addLayout(filters);
     layout->addLayout(options);
     layout->addWidget(m_view, 1);
@@ -109,9 +187,18 @@ void DevicesPanel::resetLayout()
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(DeviceModel::Identity, QHeaderView::Stretch);
     header->setMinimumSectionSize(60);
+    // The transport says most of what the bridge would; the bridge is one
+    // right-click away (and in the Port tooltip).
+    for (int column = 0; column < DeviceModel::ColumnCount; ++column)
+        header->setSectionHidden(column, column == DeviceModel::Bridge);
+    syncColumnActions();
     // Short, predictable columns fit their content; the identity takes the rest.
-    for (int column : {DeviceModel::Port, DeviceModel::Bridge, DeviceModel::Protocol})
+    for (int column :
+        {DeviceModel::Port, DeviceModel::Transport, DeviceModel::Bridge, DeviceModel::Protocol})
         header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    // Wide enough for the bars and "-100 dBm" or "seen 59 s ago" without jumping.
+    header->resizeSection(DeviceModel::Signal,
+        m_view->fontMetrics().horizontalAdvance(QStringLiteral("seen 59 s ago")) + 44);
     // Fixed so the column does not jump when a percentage appears in a badge.
     QFont bold = m_view->font();
     bold.setWeight(QFont::DemiBold);
@@ -128,6 +215,17 @@ void DevicesPanel::restoreHeaderState(const QByteArray &state)
 {
     if (!state.isEmpty())
         m_view->horizontalHeader()->restoreState(state);
+    syncColumnActions();
+}
+
+void DevicesPanel::syncColumnActions()
+{
+    const QHeaderView *header = m_view->horizontalHeader();
+    const QList<QAction *> actions = header->actions();
+    for (int column = 0; column < actions.size(); ++column) {
+        const QSignalBlocker block(actions[column]);
+        actions[column]->setChecked(!header->isSectionHidden(column));
+    }
 }
 
 QString DevicesPanel::currentDeviceId() const
@@ -145,6 +243,9 @@ void DevicesPanel::selectDevice(const QString &id)
     if (!proxied.isValid()) {
         m_filter->clear();
         m_stateCombo->setCurrentIndex(0);
+        m_transportCombo->setCurrentIndex(0);
+        m_signalCombo->setCurrentIndex(0);
+        m_provisionableOnly->setChecked(false);
         m_presentOnly->setChecked(false);
         proxied = m_proxy->mapFromSource(source);
     }
@@ -158,6 +259,18 @@ void DevicesPanel::applyStateFilter()
     const int value = m_stateCombo->currentData().toInt();
     m_proxy->setStateFilter(
         value < 0 ? std::nullopt : std::optional<OnboardingState>(OnboardingState(value)));
+}
+
+void DevicesPanel::showBleStatus()
+{
+    const ble::AdapterStatus status = m_registry ? m_registry->bleStatus() : ble::AdapterStatus{};
+    m_bleBannerText->setText(status.ok() ? QString() : status.message());
+    m_bleBanner->setVisible(!status.ok());
+}
+
+QString DevicesPanel::bleBannerText() const
+{
+    return m_bleBannerText->text();
 }
 
 void DevicesPanel::selectFirstIfNone()

@@ -4,7 +4,10 @@
 
 class QCheckBox;
 class QComboBox;
+class QFrame;
+class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTableView;
 
 namespace provbench {
@@ -13,9 +16,13 @@ class DeviceFilterProxy;
 class DeviceModel;
 class DeviceRegistry;
 
-// The list of devices: a filter line, a state filter, "Probe new ports"
-// (DeviceRegistry::setAutoIdentify) and a sortable table with painted state
-// badges. Emits currentDeviceChanged with the device id whenever the current
+// The list of devices, serial and BLE: a filter line, state and transport
+// filters, "Probe new ports" (DeviceRegistry::setAutoIdentify), the BLE
+// filters (minimum signal, provisionable only) and a sortable table with
+// painted state badges and signal bars. When the registry reports that BLE is
+// unusable, a banner above the table says why and what to do (with "Try
+// again"); it hides itself as soon as the adapter works, and serial devices
+// are never affected. Emits currentDeviceChanged with the device id whenever the current
 // row changes (an empty id when nothing is selected). Selects the first device
 // on its own when devices appear and nothing is selected yet.
 class DevicesPanel : public QWidget
@@ -31,6 +38,10 @@ public:
     QTableView *view() const { return m_view; }
     DeviceModel *model() const { return m_model; }
 
+    // The BLE trouble banner (hidden while BLE works).
+    QFrame *bleBanner() const { return m_bleBanner; }
+    QString bleBannerText() const;
+
     QByteArray saveHeaderState() const;
     void restoreHeaderState(const QByteArray &state);
     void resetLayout();
@@ -40,6 +51,8 @@ Q_SIGNALS:
 
 private:
     void applyStateFilter();
+    void showBleStatus();
+    void syncColumnActions();
     void emitCurrent();
     void selectFirstIfNone();
 
@@ -48,9 +61,15 @@ private:
     DeviceFilterProxy *m_proxy;
     QLineEdit *m_filter;
     QComboBox *m_stateCombo;
+    QComboBox *m_transportCombo;
+    QComboBox *m_signalCombo;
+    QCheckBox *m_provisionableOnly;
     QCheckBox *m_presentOnly;
     QCheckBox *m_probe;
     QTableView *m_view;
+    QFrame *m_bleBanner;
+    QLabel *m_bleBannerText;
+    QPushButton *m_bleRetry;
     QString m_lastEmitted;
 };
 

@@ -11,8 +11,31 @@
 #include <QMessageBox>
 
 #include <cstdio>
+#include <optional>
 
 using namespace provbench;
+
+namespace {
+
+// --demo-ble-trouble: the simulated adapter's problem, by a short name.
+std::optional<ble::AdapterProblem> adapterProblem(const QString &name)
+{
+    const std::pair<const char *, ble::AdapterProblem> names[] = {
+        {"none", ble::AdapterProblem::None},
+        {"off", ble::AdapterProblem::AdapterOff},
+        {"no-adapter", ble::AdapterProblem::NoAdapter},
+        {"no-bluez", ble::AdapterProblem::BluezNotRunning},
+        {"no-permission", ble::AdapterProblem::NoPermission},
+        {"failed", ble::AdapterProblem::Failed},
+    };
+    for (const auto &[text, problem] : names) {
+        if (name == QLatin1String(text))
+            return problem;
+    }
+    return std::nullopt;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -29,12 +52,20 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demoOption(QStringLiteral("demo"),
-        QApplication::translate("main", "Run with simulated devices behind ptys."));
+        QApplication::translate(
+            "main", "Run with simulated devices behind ptys and simulated Bluetooth LE devices."));
     const QCommandLineOption demoCountOption(QStringLiteral("demo-count"),
         QApplication::translate("main",
             "Number of simulated Improv devices in demo mode (default 3); a Zephyr board and an "
             "nRF91 modem are added."),
         QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption bleTroubleOption(QStringLiteral("demo-ble-trouble"),
+        QApplication::translate("main",
+            "Demo mode: start the simulated Bluetooth adapter with a problem: off, no-adapter, "
+            "no-bluez, no-permission or failed (the Demo menu switches it back)."),
+        QStringLiteral("PROBLEM"));
+    const QCommandLineOption noBleOption(QStringLiteral("no-ble"),
+        QApplication::translate("main", "Do not use Bluetooth LE at all."));
     const QCommandLineOption portOption(QStringLiteral("port"),
         QApplication::translate("main",
             "Also watch this port path (a pty or socat link); "
@@ -51,14 +82,15 @@ int main(int argc, char *argv[])
     const QCommandLineOption pageOption(QStringLiteral("page"),
         QApplication::translate("main", "Page to open: devices, profiles, compare or credentials."),
         QStringLiteral("NAME"));
-    parser.addOptions(
-        {demoOption, demoCountOption, portOption, watchDirOption, workspaceOption, pageOption});
+    parser.addOptions({demoOption, demoCountOption, bleTroubleOption, noBleOption, portOption,
+        watchDirOption, workspaceOption, pageOption});
     parser.process(app);
 
     Workbench::Options options;
     options.ports = parser.values(portOption);
     options.watchDirs = parser.values(watchDirOption);
     options.workspacePath = parser.value(workspaceOption);
+    options.ble = !parser.isSet(noBleOption);
     if (parser.isSet(demoOption)) {
         bool ok = false;
         options.demoCount = parser.value(demoCountOption).toInt(&ok);
@@ -68,6 +100,18 @@ int main(int argc, char *argv[])
                 qPrintable(
                     QApplication::translate("main", "--demo-count takes a number from 1 to 32.")));
             return 2;
+        }
+        options.demoBle = true;
+        if (parser.isSet(bleTroubleOption)) {
+            const auto problem = adapterProblem(parser.value(bleTroubleOption));
+            if (!problem) {
+                fprintf(stderr, "%s\n",
+                    qPrintable(QApplication::translate("main",
+                        "--demo-ble-trouble takes off, no-adapter, no-bluez, no-permission or "
+                        "failed.")));
+                return 2;
+            }
+            options.demoBleProblem = *problem;
         }
     }
 

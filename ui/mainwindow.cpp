@@ -3,6 +3,7 @@
 #include "ui/profileeditor.h"
 
 #include "app/onboarding/deviceregistry.h"
+#include "app/simulator/ble/simulatedblebackend.h"
 #include "app/transport/serialdiscovery.h"
 #include "ui/comparepanel.h"
 #include "ui/credentialspanel.h"
@@ -34,7 +35,9 @@ const QString kGeometry = QStringLiteral("mainWindow/geometry");
 const QString kState = QStringLiteral("mainWindow/state");
 const QString kVertical = QStringLiteral("mainWindow/verticalSplitter");
 const QString kHorizontal = QStringLiteral("mainWindow/horizontalSplitter");
-const QString kDeviceColumns = QStringLiteral("mainWindow/deviceColumns");
+// Renamed when the columns changed (Transport, Signal): an older layout would
+// put widths on the wrong columns.
+const QString kDeviceColumns = QStringLiteral("mainWindow/deviceColumnsV2");
 const QString kTraceColumns = QStringLiteral("mainWindow/traceColumns");
 const QString kPage = QStringLiteral("mainWindow/page");
 const QString kProfilesSplitter = QStringLiteral("mainWindow/profilesSplitter");
@@ -77,12 +80,13 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     if (workbench->isDemo()) {
-        auto *banner = new QLabel(
-            tr("<b>Demo mode:</b> %1 simulated devices in %2. Wi-Fi \u2018ProvBench-Lab\u2019 "
-               "password \u2018correct-horse-42\u2019")
-                .arg(workbench->demoCount())
-                .arg(workbench->demoDirectory().toHtmlEscaped()),
-            central);
+        QString text = tr("<b>Demo mode:</b> %1 simulated devices in %2")
+                           .arg(workbench->demoCount())
+                           .arg(workbench->demoDirectory().toHtmlEscaped());
+        if (workbench->demoBleCount() > 0)
+            text += tr(" and %1 simulated Bluetooth LE devices").arg(workbench->demoBleCount());
+        text += tr(". Wi-Fi \u2018ProvBench-Lab\u2019 password \u2018correct-horse-42\u2019");
+        auto *banner = new QLabel(text, central);
         banner->setObjectName(QStringLiteral("demoBanner"));
         banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
         banner->setWordWrap(true);
@@ -150,13 +154,28 @@ void MainWindow::buildMenus()
     QAction *reset = view->addAction(tr("&Reset Layout"));
     connect(reset, &QAction::triggered, this, &MainWindow::resetLayout);
 
+    if (sim::SimulatedBleBackend *ble = m_workbench->simulatedBle()) {
+        // Demo only: show how the Devices page reacts to Bluetooth trouble.
+        QMenu *demo = menuBar()->addMenu(tr("&Demo"));
+        QAction *adapterOff = demo->addAction(tr("Simulate Bluetooth Adapter &Problem"));
+        adapterOff->setObjectName(QStringLiteral("simulateBleProblemAction"));
+        adapterOff->setCheckable(true);
+        adapterOff->setChecked(!ble->adapterStatus().ok());
+        connect(adapterOff, &QAction::toggled, this, [ble](bool on) {
+            ble->setAdapterStatus(
+                on ? ble::AdapterStatus{ble::AdapterProblem::AdapterOff, QStringLiteral("hci0"), {}}
+                   : ble::AdapterStatus{});
+        });
+    }
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About ProvBench"));
     connect(about, &QAction::triggered, this, [this] {
         QMessageBox::about(this, tr("About ProvBench"),
             tr("<h3>ProvBench %1</h3><p>A workbench for commissioning IoT devices by hand: "
-               "find them on USB serial, identify them and write their Wi-Fi credentials "
-               "over Improv Wi-Fi.</p><p>Run with <tt>--demo</tt> to try it with simulated "
+               "find them on USB serial or Bluetooth LE, identify them and write their Wi-Fi "
+               "credentials and profiles over Improv Wi-Fi, MCUmgr SMP or AT%CMNG.</p><p>Run with "
+               "<tt>--demo</tt> to try it with simulated "
                "devices.</p>")
                 .arg(QApplication::applicationVersion()));
     });
@@ -220,23 +239,29 @@ void MainWindow::updateStatus()
     const DeviceRegistry *registry = m_workbench->registry();
     const int total = registry ? registry->count() : 0;
     if (total == 0) {
-        m_counts->setText(tr("No devices yet: plug one in, or add a port path (File menu)."));
+        m_counts->setText(tr("No devices yet: plug one in, bring a Bluetooth device close, or add "
+                             "a port path (File menu)."));
         return;
     }
     QMap<OnboardingState, int> counts;
     int absent = 0;
+    int ble = 0;
     for (int row = 0; row < total; ++row) {
         const DeviceRecord &r = registry->at(row)->record();
         ++counts[r.state];
         if (!r.present)
             ++absent;
+        if (r.isBle())
+            ++ble;
     }
     QStringList parts;
     for (auto it = counts.cbegin(); it != counts.cend(); ++it)
         parts << tr("%1 %2").arg(it.value()).arg(onboardingStateName(it.key()));
     if (absent > 0)
-        parts << tr("%1 unplugged").arg(absent);
-    m_counts->setText(tr("%1 devices: %2").arg(total).arg(parts.join(QStringLiteral(" \u00b7 "))));
+        parts << tr("%1 absent").arg(absent);
+    const QString devices
+        = ble > 0 ? tr("%1 devices (%2 BLE)").arg(total).arg(ble) : tr("%1 devices").arg(total);
+    m_counts->setText(tr("%1: %2").arg(devices, parts.join(QStringLiteral(" \u00b7 "))));
 }
 
 void MainWindow::addPortPath()
@@ -260,8 +285,8 @@ void MainWindow::addPortPath()
 
 void MainWindow::resetLayout()
 {
-    resize(1280, 820);
-    m_horizontal->setSizes({760, 520});
+    resize(1360, 840);
+    m_horizontal->setSizes({840, 520});
     m_vertical->setSizes({580, 230});
     m_vertical->setStretchFactor(0, 1);
     m_vertical->setStretchFactor(1, 0);

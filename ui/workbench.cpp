@@ -1,7 +1,10 @@
 #include "ui/workbench.h"
 
+#include "app/simulator/ble/simulatedblebackend.h"
 #include "app/simulator/simulatedmodem.h"
 #include "app/simulator/simulatedsmpdevice.h"
+#include "app/transport/ble/blediscovery.h"
+#include "app/transport/ble/systembackend.h"
 
 #include "app/onboarding/deviceregistry.h"
 #include "app/profiles/profilelibrary.h"
@@ -19,9 +22,16 @@ Workbench::~Workbench()
 {
     delete m_profiles;
     m_profiles = nullptr;
-    // Sessions close their links before the simulated devices go away.
+    // Sessions close their links (and BLE connections) before the simulated
+    // devices and the BLE stack go away.
     delete m_registry;
     m_registry = nullptr;
+    delete m_bleDiscovery;
+    m_bleDiscovery = nullptr;
+    delete m_simulatedBle;
+    m_simulatedBle = nullptr;
+    m_ownedBleBackend.reset();
+    m_bleBackend = nullptr;
     delete m_simulator;
     m_simulator = nullptr;
     delete m_discovery;
@@ -76,6 +86,7 @@ Result<void> Workbench::start(const Options &options)
         }
     }
     m_discovery->start();
+    startBle(options);
 
     Result<void> profiles = openProfiles(options);
     if (!profiles) {
@@ -110,6 +121,45 @@ Result<void> Workbench::openProfiles(const Options &options)
             return std::unexpected(installed.error());
     }
     return {};
+}
+
+void Workbench::startBle(const Options &options)
+{
+    if (!options.ble)
+        return;
+    if (options.demoCount > 0) {
+        if (!options.demoBle)
+            return;
+        m_simulatedBle = new sim::SimulatedBleBackend(this);
+        if (options.bleAdvertisingMs)
+            m_simulatedBle->setAdvertisingIntervalMs(*options.bleAdvertisingMs);
+        sim::addDemoPeripherals(*m_simulatedBle);
+        if (options.demoBleProblem != ble::AdapterProblem::None) {
+            m_simulatedBle->setAdapterStatus(ble::AdapterStatus{options.demoBleProblem,
+                QStringLiteral("hci0"), QStringLiteral("org.bluez.Error.Failed (simulated)")});
+        }
+        m_bleBackend = m_simulatedBle;
+    } else {
+        // The system's stack (BlueZ on Linux); a build without one reports
+        // that through the adapter status, so the banner says it.
+        m_ownedBleBackend = ble::createSystemBackend();
+        m_bleBackend = m_ownedBleBackend.get();
+    }
+    ble::Discovery::Options discoveryOptions;
+    if (options.bleMaxAge)
+        discoveryOptions.maxAge = *options.bleMaxAge;
+    if (options.bleAdvertisingMs)
+        discoveryOptions.expireEvery = std::chrono::milliseconds(*options.bleAdvertisingMs);
+    ble::Scanner *scanner = m_bleBackend->createScanner(this);
+    m_bleDiscovery = new ble::Discovery(scanner, discoveryOptions, this);
+    scanner->setParent(m_bleDiscovery); // the discovery owns its children
+    m_registry->followBle(m_bleDiscovery, m_bleBackend);
+    m_bleDiscovery->start();
+}
+
+int Workbench::demoBleCount() const
+{
+    return m_simulatedBle ? int(m_simulatedBle->peripherals().size()) : 0;
 }
 
 QString Workbench::demoDirectory() const

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "app/core/error.h"
+#include "app/transport/ble/adapterstatus.h"
 
 #include <QObject>
 #include <QStringList>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -14,12 +16,17 @@ namespace provbench {
 
 class DeviceRegistry;
 class SerialDiscovery;
+namespace ble {
+class Backend;
+class Discovery;
+} // namespace ble
 namespace profiles {
 class ProfileLibrary;
 }
 namespace sim {
+class SimulatedBleBackend;
 class SimulatorHost;
-}
+} // namespace sim
 
 // The engine objects one GUI session runs on, built in one place so that the
 // executable (ui/main.cpp) and the GUI tests compose them the same way:
@@ -28,7 +35,10 @@ class SimulatorHost;
 // watched for "ttySIM*"; and the ProfileLibrary of the workspace (the
 // --workspace folder, else Workspace::defaultPath(); in demo mode a temporary
 // folder, so a demo never touches the user's profiles), filled with the sample
-// profiles when it is empty. Owns everything it creates.
+// profiles when it is empty. Bluetooth LE: in demo mode a SimulatedBleBackend
+// with the demo peripherals (optionally with a simulated adapter problem),
+// otherwise the system's backend when this build has one; a ble::Discovery
+// over it feeds the same registry. Owns everything it creates.
 class Workbench : public QObject
 {
     Q_OBJECT
@@ -46,6 +56,16 @@ public:
         std::optional<int> simConnectMs;
         // Workspace folder; empty: a temporary one in demo mode, else the default.
         QString workspacePath;
+        // Demo mode: simulated BLE peripherals (an Improv device that needs its
+        // button pressed, an authorized one, a Zephyr board with SMP).
+        bool demoBle = false;
+        // Demo mode: the simulated adapter starts with this problem.
+        ble::AdapterProblem demoBleProblem = ble::AdapterProblem::None;
+        // Tests speed BLE up: advertising interval and how long a silent device stays.
+        std::optional<int> bleAdvertisingMs;
+        std::optional<std::chrono::seconds> bleMaxAge;
+        // Off: no BLE at all (the CLI-like composition, or a user who does not want it).
+        bool ble = true;
     };
 
     explicit Workbench(QObject *parent = nullptr);
@@ -60,6 +80,12 @@ public:
     DeviceRegistry *registry() const { return m_registry; }
     // Null unless demo mode is on and the simulator started.
     sim::SimulatorHost *simulator() const { return m_simulator; }
+    // Null when BLE is off or this build has no backend for the system's stack.
+    ble::Discovery *bleDiscovery() const { return m_bleDiscovery; }
+    ble::Backend *bleBackend() const { return m_bleBackend; }
+    // Demo mode only: the simulated BLE stack (adapter status, peripherals).
+    sim::SimulatedBleBackend *simulatedBle() const { return m_simulatedBle; }
+    int demoBleCount() const;
     // Null when the workspace could not be opened (start() said why).
     profiles::ProfileLibrary *profiles() const { return m_profiles; }
     bool isDemo() const { return m_simulator != nullptr; }
@@ -73,8 +99,13 @@ private:
     std::unique_ptr<QTemporaryDir> m_demoDir;
     profiles::ProfileLibrary *m_profiles = nullptr;
     std::unique_ptr<QTemporaryDir> m_workspaceDir;
+    ble::Backend *m_bleBackend = nullptr;
+    std::unique_ptr<ble::Backend> m_ownedBleBackend; // a system backend that is no QObject child
+    sim::SimulatedBleBackend *m_simulatedBle = nullptr;
+    ble::Discovery *m_bleDiscovery = nullptr;
 
     Result<void> openProfiles(const Options &options);
+    void startBle(const Options &options);
 };
 
 } // namespace provbench

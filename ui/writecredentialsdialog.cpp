@@ -3,6 +3,7 @@
 #include "app/onboarding/handout.h"
 
 #include "app/crypto/certificateauthority.h"
+#include "app/onboarding/blesession.h"
 #include "app/onboarding/cryptomaterial.h"
 #include "app/onboarding/devicesession.h"
 #include "app/onboarding/devicevars.h"
@@ -67,7 +68,7 @@ WriteCredentialsDialog::WriteCredentialsDialog(
 {
     setObjectName(QStringLiteral("writeCredentialsDialog"));
     const DeviceRecord record = session ? session->record() : DeviceRecord();
-    setWindowTitle(tr("Write Credentials to %1").arg(record.port.portName));
+    setWindowTitle(tr("Write Credentials to %1").arg(record.displayName()));
     resize(860, 560);
 
     m_profile->setObjectName(QStringLiteral("profileCombo"));
@@ -98,8 +99,15 @@ WriteCredentialsDialog::WriteCredentialsDialog(
 
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setWordWrap(true);
-    m_status->setText(tr("Start detects the device's protocol (Improv Wi-Fi, MCUmgr SMP or nRF91 "
-                         "AT), writes every item the profile puts on it and reads each one back."));
+    m_status->setText(record.isBle()
+            ? tr("Start connects over Bluetooth (Improv Wi-Fi or MCUmgr SMP), writes every item "
+                 "the profile puts on the device and reads each one back.")
+            : tr("Start detects the device's protocol (Improv Wi-Fi, MCUmgr SMP or nRF91 AT), "
+                 "writes every item the profile puts on it and reads each one back."));
+    if (session && record.isBle()) {
+        connect(session, &DeviceSession::recordChanged, this,
+            &WriteCredentialsDialog::showAuthorizationHint);
+    }
 
     m_items->setObjectName(QStringLiteral("itemsTable"));
     m_items->setHorizontalHeaderLabels({tr("Item"), tr("State"), tr("Detail")});
@@ -151,6 +159,7 @@ WriteCredentialsDialog::~WriteCredentialsDialog()
     m_target.reset();
     m_client.reset();
     m_probe.reset();
+    m_bleAccess.reset();
     m_link.reset();
 }
 
@@ -164,11 +173,12 @@ void WriteCredentialsDialog::done(int result)
 
 void WriteCredentialsDialog::releaseDevice()
 {
-    const bool hadLink = m_link != nullptr;
+    const bool hadLink = m_link != nullptr || m_bleAccess != nullptr;
     m_job.reset();
     m_target.reset();
     m_client.reset();
     m_probe.reset();
+    m_bleAccess.reset();
     if (m_link)
         m_link->close();
     m_link.reset();
@@ -217,6 +227,10 @@ void WriteCredentialsDialog::start()
     m_device.seq = m_seq->value();
     m_device.name = m_session->record().info ? m_session->record().info->deviceName : QString();
 
+    if (m_session->record().isBle()) {
+        startBle();
+        return;
+    }
     if (auto released = m_session->releasePort(); !released) {
         end(false, released.error().message);
         return;
@@ -239,6 +253,46 @@ void WriteCredentialsDialog::start()
         QMetaObject::invokeMethod(
             this, [this, found] { onProbed(found); }, Qt::QueuedConnection);
     });
+}
+
+void WriteCredentialsDialog::startBle()
+{
+    m_running = true;
+    for (QWidget *w : {static_cast<QWidget *>(m_start), static_cast<QWidget *>(m_close),
+             static_cast<QWidget *>(m_profile), static_cast<QWidget *>(m_serial),
+             static_cast<QWidget *>(m_mac), static_cast<QWidget *>(m_seq)})
+        w->setEnabled(false);
+    m_status->setText(tr("Connecting over Bluetooth\u2026"));
+    QPointer<WriteCredentialsDialog> self(this);
+    m_session->openCredentialAccess([self](Result<BleCredentialAccess> access) {
+        if (self)
+            self->onBleAccess(std::move(access));
+    });
+}
+
+void WriteCredentialsDialog::onBleAccess(Result<BleCredentialAccess> access)
+{
+    if (!access) {
+        end(false, access.error().message);
+        return;
+    }
+    m_bleAccess = std::make_unique<BleCredentialAccess>(std::move(*access));
+    onProbed(m_bleAccess->protocol);
+}
+
+void WriteCredentialsDialog::showAuthorizationHint()
+{
+    if (!m_session || !m_running || !m_job)
+        return;
+    const bool waiting = m_session->record().improvState == improv::State::AuthorizationRequired;
+    const QString hint = tr("Waiting for authorization: press the button on the device. The "
+                            "Wi-Fi settings are sent as soon as it is pressed.");
+    if (waiting && m_status->text() != hint) {
+        m_statusBeforeHint = m_status->text();
+        m_status->setText(hint);
+    } else if (!waiting && m_status->text() == hint) {
+        m_status->setText(m_statusBeforeHint);
+    }
 }
 
 void WriteCredentialsDialog::onProbed(Result<DeviceProtocol> protocol)
@@ -285,6 +339,24 @@ void WriteCredentialsDialog::onProbed(Result<DeviceProtocol> protocol)
     m_profileMaterial = std::make_unique<ProfileMaterial>(*m_prof, ws.path(), m_crypto.get());
     m_material = std::make_unique<RecordingMaterial>(m_profileMaterial.get());
 
+    // Over BLE the session made the client and the target.
+    if (m_bleAccess)
+        m_target = std::move(m_bleAccess->target);
+    else
+        makeSerialTarget(proto);
+    m_job = std::make_unique<ProvisioningJob>(m_plan, m_target.get(), m_material.get(), m_device);
+    connect(m_job.get(), &ProvisioningJob::itemStarted, this, [this](int row) {
+        setRow(row, tr("writing\u2026"), QString(), kBlue);
+        showAuthorizationHint();
+    });
+    connect(
+        m_job.get(), &ProvisioningJob::itemFinished, this, &WriteCredentialsDialog::onItemFinished);
+    connect(m_job.get(), &ProvisioningJob::finished, this, &WriteCredentialsDialog::onJobFinished);
+    m_job->start();
+}
+
+void WriteCredentialsDialog::makeSerialTarget(DeviceProtocol proto)
+{
     switch (proto) {
     case DeviceProtocol::Improv: {
         auto *c = new improv::ImprovClient(m_link.get());
@@ -305,13 +377,6 @@ void WriteCredentialsDialog::onProbed(Result<DeviceProtocol> protocol)
         break;
     }
     }
-    m_job = std::make_unique<ProvisioningJob>(m_plan, m_target.get(), m_material.get(), m_device);
-    connect(m_job.get(), &ProvisioningJob::itemStarted, this,
-        [this](int row) { setRow(row, tr("writing\u2026"), QString(), kBlue); });
-    connect(
-        m_job.get(), &ProvisioningJob::itemFinished, this, &WriteCredentialsDialog::onItemFinished);
-    connect(m_job.get(), &ProvisioningJob::finished, this, &WriteCredentialsDialog::onJobFinished);
-    m_job->start();
 }
 
 void WriteCredentialsDialog::onItemFinished(int index, const ItemOutcome &outcome)

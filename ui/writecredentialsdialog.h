@@ -22,6 +22,7 @@ namespace provbench {
 
 class DeviceSession;
 class Link;
+struct BleCredentialAccess;
 class Vault;
 namespace crypto {
 class CertificateAuthority;
@@ -37,7 +38,8 @@ class ProfileLibrary;
 // "Write credentials" for one device, the GUI twin of `provbench-cli
 // provision`: the user picks a profile and the device's identity (serial,
 // MAC, sequence number, prefilled from what the device reported); Start
-// takes the port from the session, detects the protocol, plans the items,
+// takes the port from the session and detects the protocol (a BLE device:
+// the session connects and hands over a client for the protocol it found), plans the items,
 // unlocks the vault when the plan needs the CA or a ledger exists (through
 // VaultPrompt), writes and verifies each item, and records what was handed
 // out in the credential ledger. A table shows each item's state as it
@@ -64,7 +66,11 @@ Q_SIGNALS:
 
 private:
     void start();
+    void startBle();
+    void onBleAccess(Result<BleCredentialAccess> access);
+    void showAuthorizationHint();
     void onProbed(Result<onboarding::DeviceProtocol> protocol);
+    void makeSerialTarget(onboarding::DeviceProtocol protocol);
     void onItemFinished(int index, const onboarding::ItemOutcome &outcome);
     void onJobFinished(bool ok, const QString &message);
     void setRow(int row, const QString &state, const QString &detail, const QColor &color);
@@ -85,10 +91,12 @@ private:
     QPushButton *m_close;
 
     bool m_running = false;
+    QString m_statusBeforeHint; // restored once the device is authorized
     std::optional<profiles::Profile> m_prof;
     profiles::DeviceVars m_device;
     QList<onboarding::PlanItem> m_plan;
     std::unique_ptr<Link> m_link;
+    std::unique_ptr<BleCredentialAccess> m_bleAccess; // BLE: link and client (target moves out)
     std::unique_ptr<onboarding::ProtocolProbe> m_probe;
     std::shared_ptr<const Vault> m_vault;
     std::unique_ptr<crypto::CertificateAuthority> m_ca;
