@@ -320,9 +320,63 @@ void BleSession::scanWifi(Callback<QList<improv::WifiNetwork>> done)
             return finish(fail(Error::Code::Unsupported,
                 tr("This device speaks MCUmgr SMP over Bluetooth, not Improv Wi-Fi: it cannot "
                    "scan for networks. Use \"Write credentials\u2026\" with a profile instead.")));
-        Q_EMIT self->progress(tr("Scanning Wi-Fi networks"), 40);
-        self->m_improv->scanWifi(finish);
+        self->waitForAuthorization([self, finish](Result<void> authorized) {
+            if (!self)
+                return;
+            if (!authorized)
+                return finish(std::unexpected(authorized.error()));
+            Q_EMIT self->progress(tr("Scanning Wi-Fi networks"), 60);
+            self->m_improv->scanWifi(finish);
+        });
     });
+}
+
+void BleSession::waitForAuthorization(Callback<void> done)
+{
+    if (!m_improv || m_improv->status().state != improv::State::AuthorizationRequired)
+        return done({});
+    note(tr("Waiting for authorization: press the button on the device."));
+    Q_EMIT authorizationRequired();
+    auto ended = std::make_shared<bool>(false);
+    auto links = std::make_shared<QList<QMetaObject::Connection>>();
+    auto *timer = new QTimer(this);
+    timer->setSingleShot(true);
+    auto end = [this, ended, links, timer, done](Result<void> result) {
+        if (*ended)
+            return;
+        *ended = true;
+        for (const QMetaObject::Connection &link : std::as_const(*links))
+            disconnect(link);
+        timer->deleteLater();
+        m_cancelWait = nullptr;
+        done(result);
+    };
+    *links << connect(
+        m_improv.get(), &improv::ble::Client::stateChanged, this, [end](improv::State state) {
+            if (state != improv::State::AuthorizationRequired)
+                end({});
+        });
+    *links << connect(this, &BleSession::connectedChanged, this, [this, end](bool connected) {
+        if (!connected)
+            end(fail(Error::Code::Io,
+                tr("The connection to %1 was lost while waiting for its button; nothing was "
+                   "sent. Bring it closer and try again.")
+                    .arg(m_address)));
+    });
+    *links << connect(timer, &QTimer::timeout, this, [this, end] {
+        end(fail(Error::Code::Timeout,
+            tr("Nobody pressed the button on %1 within %2 s, so nothing was asked. Press it and "
+               "try again.")
+                .arg(m_address)
+                .arg(std::chrono::duration_cast<std::chrono::seconds>(
+                    m_options.improv.authorizationTimeout)
+                         .count())));
+    });
+    m_cancelWait = [end] {
+        end(fail(Error::Code::Cancelled,
+            tr("Cancelled while waiting for the button; nothing was sent to the device.")));
+    };
+    timer->start(m_options.improv.authorizationTimeout);
 }
 
 void BleSession::writeWifi(const QString &ssid, const QString &password, Callback<QStringList> done)
@@ -352,6 +406,11 @@ void BleSession::cancel()
     if (m_cancelConnect) {
         auto cancelConnect = std::exchange(m_cancelConnect, nullptr);
         cancelConnect();
+        return;
+    }
+    if (m_cancelWait) {
+        auto cancelWait = std::exchange(m_cancelWait, nullptr);
+        cancelWait();
         return;
     }
     if (m_improv && m_improv->isBusy())

@@ -83,6 +83,8 @@ public:
     // Connects, then reads the Improv state and device info (the latter only
     // once the device is authorized) or answers an SMP echo.
     void identify(Callback<Identity> done);
+    // Waits for authorization first when the device asks for it (it answers
+    // nothing else until its button is pressed).
     void scanWifi(Callback<QList<improv::WifiNetwork>> done);
     // Waits for authorization when the device asks for it (authorizationRequired),
     // then writes and verifies by reading the state back.
@@ -107,6 +109,7 @@ private:
     void startImprov(Callback<Kind> done);
     void attachSmp(Callback<Kind> done);
     void onLost(const Error &error);
+    void waitForAuthorization(Callback<void> done);
     void dropClients();
     void dropConnection();
     void operationEnded();
@@ -124,6 +127,7 @@ private:
     std::unique_ptr<smp::SmpClient> m_smp;
     QPointer<QObject> m_lent; // the client of a credentials job, while it lives
     std::function<void()> m_cancelConnect;
+    std::function<void()> m_cancelWait; // while waiting for the button outside a Wi-Fi write
     bool m_running = false;
     quint64 m_connectGeneration = 0;
     QTimer m_idle;

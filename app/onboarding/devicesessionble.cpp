@@ -73,7 +73,10 @@ void DeviceSession::onBleImprovState(improv::State state)
     m_record.improvState = state;
     if (isBusy() && m_bleAuthPending && state != improv::State::AuthorizationRequired) {
         m_bleAuthPending = false;
-        step(QStringLiteral("Authorized: sending the Wi-Fi settings"), 55);
+        step(m_record.state == OnboardingState::Provisioning
+                ? QStringLiteral("Authorized: sending the Wi-Fi settings")
+                : QStringLiteral("Authorized"),
+            55);
         return;
     }
     if (isBusy() && m_record.state == OnboardingState::Provisioning
@@ -119,7 +122,9 @@ void DeviceSession::identifyBle(const QString &op)
 void DeviceSession::scanNetworksBle(const QString &op)
 {
     ensureBleSession();
+    m_bleAuthPending = false;
     m_ble->scanWifi([this, op](Result<QList<improv::WifiNetwork>> nets) {
+        m_bleAuthPending = false;
         if (!nets)
             return finish(op, std::unexpected(nets.error()));
         Q_EMIT scanFinished(*nets);

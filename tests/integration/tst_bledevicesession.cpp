@@ -219,6 +219,42 @@ private Q_SLOTS:
         QVERIFY(std::ranges::any_of(networks, [](const auto &n) { return n.ssid == kSsid; }));
     }
 
+    void scanNetworks_deviceAwaitingButton_waitsThenScans()
+    {
+        addImprov(true);
+        startSession(kImprovAddress);
+        QSignalSpy scanned(m_session.get(), &DeviceSession::scanFinished);
+        QSignalSpy finished(m_session.get(), &DeviceSession::operationFinished);
+        m_session->scanNetworks();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_session->record().activity.contains(u"press the button on the device"), kWaitMs);
+        QTest::qWait(300);
+        QVERIFY(finished.isEmpty());
+        m_improv->pressButton();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kWaitMs);
+        QVERIFY2(finished.first().at(1).toBool(), qPrintable(finished.first().at(2).toString()));
+        QCOMPARE(scanned.size(), 1);
+        QCOMPARE(m_session->record().improvState, improv::State::Ready);
+
+        // Cancelling the wait ends the scan at once and changes nothing.
+        m_improv = nullptr;
+        m_session.reset();
+        m_backend->removePeripheral(kImprovAddress);
+        QTest::qWait(50);
+        addImprov(true);
+        startSession(kImprovAddress);
+        QSignalSpy again(m_session.get(), &DeviceSession::operationFinished);
+        m_session->scanNetworks();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_session->record().activity.contains(u"press the button"), kWaitMs);
+        m_session->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(again.size(), 1, kWaitMs);
+        QVERIFY(!again.first().at(1).toBool());
+        QVERIFY2(again.first().at(2).toString().contains(u"nothing was sent"),
+            qPrintable(again.first().at(2).toString()));
+        QCOMPARE(m_session->record().state, OnboardingState::Discovered);
+    }
+
     void setHostname_overBle_refusedWithAdvice()
     {
         addImprov(false);
