@@ -358,7 +358,11 @@ void DeviceDetailPanel::refresh()
     setFieldLabel(QStringLiteral("port"), r.isBle() ? tr("Address:") : tr("Port:"));
     setFieldLabel(QStringLiteral("bridge"), r.isBle() ? tr("Signal:") : tr("Bridge:"));
     setFieldLabel(QStringLiteral("vidpid"), r.isBle() ? tr("Advertises:") : tr("VID:PID:"));
-    setFieldLabel(QStringLiteral("serial"), r.isBle() ? tr("Improv state:") : tr("Serial number:"));
+    const bool bleImprov = r.isBle() && r.speaksImprov();
+    setFieldLabel(QStringLiteral("serial"),
+        !r.isBle()      ? tr("Serial number:")
+            : bleImprov ? tr("Improv state:")
+                        : tr("Connection:"));
     if (r.isBle()) {
         m_fields[QStringLiteral("port")]->setText(
             r.ble.advert.address + (r.connected ? tr(" (connected)") : QString()));
@@ -379,7 +383,9 @@ void DeviceDetailPanel::refresh()
                 : improv::stateName(*r.improvState);
             improvState[0] = improvState[0].toUpper();
         }
-        m_fields[QStringLiteral("serial")]->setText(orDash(improvState));
+        m_fields[QStringLiteral("serial")]->setText(bleImprov ? orDash(improvState)
+                : r.connected                                 ? tr("Connected")
+                              : tr("Not connected (connects when needed)"));
     } else {
         m_fields[QStringLiteral("port")]->setText(r.port.path);
         m_fields[QStringLiteral("bridge")]->setText(
