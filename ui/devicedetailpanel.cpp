@@ -2,6 +2,7 @@
 
 #include "app/onboarding/devicesession.h"
 #include "models/devicemodel.h"
+#include "ui/deviceidentityview.h"
 #include "ui/statebadgedelegate.h"
 
 #include <QFormLayout>
@@ -136,42 +137,7 @@ QWidget *DeviceDetailPanel::buildDetails()
     busyLayout->addWidget(m_cancel);
 
     // Identity: two columns of facts.
-    auto *identity = new QGroupBox(tr("Identity"), page);
-    auto *left = new QFormLayout;
-    auto *right = new QFormLayout;
-    for (QFormLayout *form : {left, right}) {
-        form->setLabelAlignment(Qt::AlignRight);
-        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    }
-    auto *identityLayout = new QHBoxLayout(identity);
-    identityLayout->addLayout(left, 3);
-    identityLayout->addSpacing(12);
-    identityLayout->addLayout(right, 2);
-    auto addTo = [this, identity](QFormLayout *form, const QString &key, const QString &label) {
-        auto *value = new QLabel(identity);
-        value->setObjectName(QStringLiteral("field_") + key);
-        value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        value->setWordWrap(true);
-        form->addRow(label, value);
-        m_fields.insert(key, value);
-        m_fieldForms.insert(key, form);
-    };
-    addTo(left, QStringLiteral("port"), tr("Port:"));
-    addTo(left, QStringLiteral("bridge"), tr("Bridge:"));
-    addTo(left, QStringLiteral("vidpid"), tr("VID:PID:"));
-    addTo(left, QStringLiteral("serial"), tr("Serial number:"));
-    addTo(left, QStringLiteral("protocols"), tr("Protocols:"));
-    addTo(left, QStringLiteral("url"), tr("URL:"));
-    m_fields[QStringLiteral("url")]->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    m_fields[QStringLiteral("url")]->setOpenExternalLinks(true);
-    addTo(right, QStringLiteral("firmware"), tr("Firmware:"));
-    addTo(right, QStringLiteral("version"), tr("Version:"));
-    addTo(right, QStringLiteral("hardware"), tr("Hardware:"));
-    addTo(right, QStringLiteral("os"), tr("OS:"));
-    addTo(right, QStringLiteral("devicename"), tr("Device name:"));
-    addTo(right, QStringLiteral("hostname"), tr("Hostname:"));
-    addTo(right, QStringLiteral("wifi"), tr("Wi-Fi:"));
-    m_fields[QStringLiteral("wifi")]->setWordWrap(false); // SSIDs read badly when broken
+    m_identity = new DeviceIdentityView(page);
 
     m_identify = new QPushButton(
         QIcon(QStringLiteral(":/icons/identify.svg")), tr("Identify / refresh"), page);
@@ -279,7 +245,7 @@ QWidget *DeviceDetailPanel::buildDetails()
     layout->addWidget(m_busyRow);
     layout->addWidget(m_authHint);
     layout->addWidget(m_result);
-    layout->addWidget(identity);
+    layout->addWidget(m_identity);
     layout->addLayout(actions);
     layout->addWidget(wifi);
     layout->addWidget(names);
@@ -336,8 +302,6 @@ void DeviceDetailPanel::refresh()
         return;
     }
     const DeviceRecord &r = m_session->record();
-    const QString dash = QStringLiteral("\u2014");
-    auto orDash = [&dash](const QString &s) { return s.isEmpty() ? dash : s; };
 
     const QString name = r.info && !r.info->deviceName.isEmpty() ? r.info->deviceName : QString();
     if (r.isBle()) {
@@ -353,66 +317,7 @@ void DeviceDetailPanel::refresh()
                                     : tr("Unplugged"));
     m_stateBadge->setStyleSheet(badgeStyle(r.present ? r.state : OnboardingState::Discovered));
 
-    // The first four rows say how the device is reached: a port and its USB
-    // bridge, or a BLE address, signal, advertisement and Improv state.
-    setFieldLabel(QStringLiteral("port"), r.isBle() ? tr("Address:") : tr("Port:"));
-    setFieldLabel(QStringLiteral("bridge"), r.isBle() ? tr("Signal:") : tr("Bridge:"));
-    setFieldLabel(QStringLiteral("vidpid"), r.isBle() ? tr("Advertises:") : tr("VID:PID:"));
-    const bool bleImprov = r.isBle() && r.speaksImprov();
-    setFieldLabel(QStringLiteral("serial"),
-        !r.isBle()      ? tr("Serial number:")
-            : bleImprov ? tr("Improv state:")
-                        : tr("Connection:"));
-    if (r.isBle()) {
-        m_fields[QStringLiteral("port")]->setText(
-            r.ble.advert.address + (r.connected ? tr(" (connected)") : QString()));
-        QString signal = r.ble.advert.rssi == 0 ? dash
-                                                : tr("%1 dBm (%2 of 4 bars)")
-                                                      .arg(r.ble.advert.rssi)
-                                                      .arg(ble::signalBars(r.ble.advert.rssi));
-        if (r.ble.lastSeen.isValid())
-            signal += tr(", last seen %1")
-                          .arg(DeviceModel::lastSeenText(
-                              r.ble.lastSeen, QDateTime::currentDateTimeUtc()));
-        m_fields[QStringLiteral("bridge")]->setText(signal);
-        m_fields[QStringLiteral("vidpid")]->setText(orDash(ble::protocolSummary(r.ble)));
-        QString improvState;
-        if (r.improvState) {
-            improvState = *r.improvState == improv::State::AuthorizationRequired
-                ? tr("Authorization required (press the button on the device)")
-                : improv::stateName(*r.improvState);
-            improvState[0] = improvState[0].toUpper();
-        }
-        m_fields[QStringLiteral("serial")]->setText(bleImprov ? orDash(improvState)
-                : r.connected                                 ? tr("Connected")
-                              : tr("Not connected (connects when needed)"));
-    } else {
-        m_fields[QStringLiteral("port")]->setText(r.port.path);
-        m_fields[QStringLiteral("bridge")]->setText(
-            orDash(r.port.bridge.isEmpty() ? r.port.description : r.port.bridge));
-        m_fields[QStringLiteral("vidpid")]->setText(orDash(r.port.vidPid()));
-        m_fields[QStringLiteral("serial")]->setText(orDash(r.port.serialNumber));
-    }
-    m_fields[QStringLiteral("protocols")]->setText(orDash(r.protocols.join(QLatin1String(", "))));
-    m_fields[QStringLiteral("firmware")]->setText(
-        orDash(r.info ? r.info->firmwareName : QString()));
-    m_fields[QStringLiteral("version")]->setText(
-        orDash(r.info ? r.info->firmwareVersion : QString()));
-    m_fields[QStringLiteral("hardware")]->setText(orDash(r.info ? r.info->hardware : QString()));
-    const QString os = r.info
-        ? QString(r.info->osName + QLatin1Char(' ') + r.info->osVersion).trimmed()
-        : QString();
-    m_fields[QStringLiteral("os")]->setText(orDash(os));
-    m_fields[QStringLiteral("devicename")]->setText(orDash(name));
-    m_fields[QStringLiteral("hostname")]->setText(orDash(r.hostname));
-    m_fields[QStringLiteral("wifi")]->setText(orDash(r.ssid));
-    QStringList links;
-    for (const QString &url : r.urls) {
-        links << QStringLiteral("<a href=\"%1\">%2</a>")
-                     .arg(url.toHtmlEscaped(), url.toHtmlEscaped());
-    }
-    m_fields[QStringLiteral("url")]->setText(
-        links.isEmpty() ? dash : links.join(QStringLiteral("<br>")));
+    m_identity->showRecord(r);
 
     // Wi-Fi, scan and names are Improv commands: a device identified as
     // another protocol gets its settings through Write credentials instead.
@@ -469,14 +374,6 @@ void DeviceDetailPanel::refresh()
         }
     }
     updateActions();
-}
-
-void DeviceDetailPanel::setFieldLabel(const QString &key, const QString &text)
-{
-    QFormLayout *form = m_fieldForms.value(key);
-    if (auto *label
-        = form ? qobject_cast<QLabel *>(form->labelForField(m_fields.value(key))) : nullptr)
-        label->setText(text);
 }
 
 void DeviceDetailPanel::updateActions()

@@ -5,7 +5,6 @@
 #include <QPointer>
 #include <QWidget>
 
-class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -17,6 +16,7 @@ class QToolButton;
 
 namespace provbench {
 
+class DeviceIdentityView;
 class DeviceSession;
 
 // Everything about the selected device and the actions on it: the identity
@@ -49,7 +49,6 @@ Q_SIGNALS:
 private:
     QWidget *buildDetails();
     void refresh();
-    void setFieldLabel(const QString &key, const QString &text);
     void updateActions();
     void showResult(bool ok, const QString &text);
     void onOperationFinished(const QString &operation, bool ok, const QString &message);
@@ -76,8 +75,7 @@ private:
     QStackedWidget *m_stack = nullptr;
     QLabel *m_title = nullptr;
     QLabel *m_stateBadge = nullptr;
-    QHash<QString, QLabel *> m_fields;
-    QHash<QString, QFormLayout *> m_fieldForms; // to relabel a field's row
+    DeviceIdentityView *m_identity = nullptr;
     QLabel *m_authHint = nullptr;
     QLabel *m_failure = nullptr;
     QLabel *m_result = nullptr;
