@@ -19,6 +19,9 @@ struct Client::Operation
     int nextPiece = 0;
     bool waitingForAuthorization = false;
     bool firstPieceWritten = false;
+    // The last piece went out: from here on the device may act on the request
+    // even when its acknowledgement never arrives.
+    bool lastPieceSent = false;
     bool allWritten = false;
     bool sawProvisioned = false;
     bool verifying = false;
@@ -319,7 +322,7 @@ void Client::cancel()
     if (!m_op)
         return;
     QString message = QStringLiteral("Cancelled.");
-    if (m_op->kind == Operation::Kind::Wifi && m_op->allWritten)
+    if (m_op->kind == Operation::Kind::Wifi && m_op->lastPieceSent)
         message = QStringLiteral("Stopped waiting, but the Wi-Fi settings for \"%1\" were already "
                                  "sent: the device may still join that network. Read its state "
                                  "before writing again.")
@@ -360,6 +363,8 @@ void Client::writeNextPiece()
         return;
     }
     Operation *op = m_op.get();
+    if (op->nextPiece == op->pieces.size() - 1)
+        op->lastPieceSent = true;
     QPointer<Client> self(this);
     m_connection->write(serviceUuid(), rpcCommandUuid(), op->pieces.at(op->nextPiece),
         WriteMode::WithResponse, [this, self, op](Result<void> result) {
@@ -385,13 +390,13 @@ Error Client::interruptedError(const Error &cause) const
                            "the device; reconnect and try again.")
                 .arg(who, m_op ? m_op->name : QStringLiteral("idle"), cause.message));
     }
-    if (!m_op->firstPieceWritten) {
+    if (!m_op->firstPieceWritten && !m_op->lastPieceSent) {
         return Error::make(Error::Code::Io,
             QStringLiteral("The connection to %1 was lost before the Wi-Fi settings were sent: "
                            "nothing was written. Reconnect and try again.")
                 .arg(who));
     }
-    if (!m_op->allWritten) {
+    if (!m_op->lastPieceSent) {
         return Error::make(Error::Code::Io,
             QStringLiteral("The connection to %1 was lost while sending the Wi-Fi settings (%2 of "
                            "%3 pieces written). The device discards an incomplete request, so "
