@@ -392,6 +392,171 @@ private Q_SLOTS:
         QCOMPARE(commandName(Op::Write, 3, 3), QStringLiteral("settings save"));
         QVERIFY(commandName(Op::Read, 9, 1).contains(QStringLiteral("group 9")));
     }
+
+    // --- PacketReassembler: raw packets split at arbitrary points (BLE) ---------
+
+    void reassembler_splitAtEveryPoint_yieldsTheSamePackets()
+    {
+        const QList<QByteArray> packets{kEchoBody, bodyOfSize(200), bodyOfSize(kHeaderSize)};
+        const QByteArray stream = packets.join();
+        for (qsizetype cut = 0; cut <= stream.size(); ++cut) {
+            PacketReassembler r;
+            auto events = r.feed(QByteArrayView(stream).first(cut));
+            events += r.feed(QByteArrayView(stream).sliced(cut));
+            QCOMPARE(events.size(), packets.size());
+            for (qsizetype i = 0; i < packets.size(); ++i) {
+                QCOMPARE(events.at(i).kind, FrameDecoder::Event::Kind::Packet);
+                QCOMPARE(events.at(i).bytes, packets.at(i));
+            }
+            QCOMPARE(r.bufferedBytes(), 0);
+        }
+    }
+
+    void reassembler_twoCutsAnywhere_yieldsTheSamePackets()
+    {
+        const QList<QByteArray> packets{bodyOfSize(30), kEchoBody, bodyOfSize(9), bodyOfSize(64)};
+        const QByteArray stream = packets.join();
+        for (qsizetype a = 0; a <= stream.size(); ++a) {
+            for (qsizetype b = a; b <= stream.size(); ++b) {
+                PacketReassembler r;
+                QList<QByteArray> got;
+                for (const auto &piece :
+                    {QByteArrayView(stream).first(a), QByteArrayView(stream).sliced(a, b - a),
+                        QByteArrayView(stream).sliced(b)}) {
+                    for (const auto &e : r.feed(piece)) {
+                        QCOMPARE(e.kind, FrameDecoder::Event::Kind::Packet);
+                        got << e.bytes;
+                    }
+                }
+                QCOMPARE(got, packets);
+                QCOMPARE(r.bufferedBytes(), 0);
+            }
+        }
+    }
+
+    void reassembler_byteByByte_packetCompletesOnItsLastByte()
+    {
+        const QByteArray packet = bodyOfSize(40);
+        PacketReassembler r;
+        for (qsizetype i = 0; i < packet.size() - 1; ++i) {
+            QVERIFY(r.feed(packet.sliced(i, 1)).isEmpty());
+            QCOMPARE(r.bufferedBytes(), i + 1);
+        }
+        const auto events = r.feed(packet.right(1));
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().bytes, packet);
+        QCOMPARE(r.bufferedBytes(), 0);
+    }
+
+    void reassembler_severalPacketsInOneFeed_keepsTheTail()
+    {
+        const QByteArray a = kEchoBody;
+        const QByteArray b = bodyOfSize(100);
+        const QByteArray c = bodyOfSize(8);
+        const QByteArray d = bodyOfSize(50);
+        PacketReassembler r;
+        auto events = r.feed(QByteArray(a + b + c + d.left(5)));
+        QCOMPARE(events.size(), 3);
+        QCOMPARE(events.at(0).bytes, a);
+        QCOMPARE(events.at(1).bytes, b);
+        QCOMPARE(events.at(2).bytes, c);
+        QCOMPARE(r.bufferedBytes(), 5);
+        events = r.feed(d.mid(5, 10)); // header complete now, body not yet
+        QVERIFY(events.isEmpty());
+        QCOMPARE(r.bufferedBytes(), 15);
+        events = r.feed(QByteArray(d.mid(15) + a));
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events.at(0).bytes, d);
+        QCOMPARE(events.at(1).bytes, a);
+        auto decoded = decodePacket(events.at(0).bytes);
+        QVERIFY(decoded);
+        QCOMPARE(decoded->payload.size(), 42);
+        QVERIFY(r.feed(QByteArray()).isEmpty());
+    }
+
+    void reassembler_declaredLength_data()
+    {
+        QTest::addColumn<int>("length");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("0 (header only)") << 0 << true;
+        QTest::newRow("kMaxPacket") << kMaxPacket << true;
+        QTest::newRow("kMaxPacket + 1") << kMaxPacket + 1 << false;
+        QTest::newRow("0x8000") << 0x8000 << false;
+        QTest::newRow("0xffff") << 0xffff << false;
+    }
+    void reassembler_declaredLength()
+    {
+        QFETCH(int, length);
+        QFETCH(bool, accepted);
+        Header h;
+        h.op = Op::ReadResponse;
+        h.group = GroupFs;
+        h.length = quint16(length);
+        const QByteArray header = encodeHeader(h);
+        PacketReassembler r;
+        auto events = r.feed(header);
+        if (!accepted) {
+            QCOMPARE(events.size(), 1);
+            QCOMPARE(events.first().kind, FrameDecoder::Event::Kind::BadFrame);
+            QVERIFY(events.first().bytes.isEmpty());
+            QVERIFY(events.first().reason.contains(QString::number(length)));
+            QCOMPARE(r.bufferedBytes(), 0);
+            return;
+        }
+        QCOMPARE(events.size(), length == 0 ? 1 : 0);
+        events += r.feed(QByteArray(length, 'p'));
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().kind, FrameDecoder::Event::Kind::Packet);
+        QCOMPARE(events.first().bytes.size(), kHeaderSize + length);
+        QCOMPARE(r.bufferedBytes(), 0);
+        // Memory stays bounded by one header plus kMaxPacket.
+        QVERIFY(kHeaderSize + length <= kHeaderSize + kMaxPacket);
+    }
+
+    void reassembler_oversizeLength_badFrameThenRecovers()
+    {
+        Header h;
+        h.length = 0xfff0;
+        const QByteArray bad = encodeHeader(h) + QByteArray(30, 'j');
+        const QByteArray good = bodyOfSize(20);
+        PacketReassembler r;
+        // A packet before the damage is delivered; the rest of that read is dropped.
+        auto events = r.feed(QByteArray(good + bad + good));
+        QCOMPARE(events.size(), 2);
+        QCOMPARE(events.at(0).kind, FrameDecoder::Event::Kind::Packet);
+        QCOMPARE(events.at(0).bytes, good);
+        QCOMPARE(events.at(1).kind, FrameDecoder::Event::Kind::BadFrame);
+        QVERIFY(!events.at(1).reason.isEmpty());
+        QCOMPARE(r.bufferedBytes(), 0);
+        // The next read starts afresh.
+        events = r.feed(good);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().bytes, good);
+
+        // A bad header that arrives in pieces is caught once it is complete.
+        QVERIFY(r.feed(encodeHeader(h).left(3)).isEmpty());
+        events = r.feed(encodeHeader(h).mid(3));
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().kind, FrameDecoder::Event::Kind::BadFrame);
+        events = r.feed(good.left(4));
+        QVERIFY(events.isEmpty());
+        events = r.feed(good.mid(4));
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().bytes, good);
+    }
+
+    void reassembler_reset_dropsAPartialPacket()
+    {
+        const QByteArray good = bodyOfSize(60);
+        PacketReassembler r;
+        QVERIFY(r.feed(good.left(30)).isEmpty());
+        QCOMPARE(r.bufferedBytes(), 30);
+        r.reset();
+        QCOMPARE(r.bufferedBytes(), 0);
+        const auto events = r.feed(good);
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events.first().bytes, good);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_SmpCodec)
