@@ -329,6 +329,45 @@ private Q_SLOTS:
         QVERIFY2(again, qPrintable(why));
     }
 
+    void credentialAccess_improv_wifiWaitsForButtonNamesUnsupported()
+    {
+        addImprov(true);
+        startSession(kImprovAddress);
+        std::optional<Result<BleCredentialAccess>> access;
+        m_session->openCredentialAccess(
+            [&](Result<BleCredentialAccess> a) { access.emplace(std::move(a)); });
+        QTRY_VERIFY_WITH_TIMEOUT(access.has_value(), kWaitMs);
+        QVERIFY2(*access, access->has_value() ? "" : qPrintable(access->error().message));
+        QCOMPARE((*access)->protocol, onboarding::DeviceProtocol::Improv);
+
+        onboarding::PlanItem hostname;
+        hostname.target = onboarding::PlanItem::Target::Hostname;
+        std::optional<onboarding::ItemOutcome> named;
+        (*access)->target->write(
+            hostname, QByteArrayLiteral("plug"), [&](onboarding::ItemOutcome o) { named = o; });
+        QVERIFY(named.has_value());
+        QCOMPARE(named->state, onboarding::ItemOutcome::State::Unsupported);
+
+        onboarding::PlanItem wifi;
+        wifi.target = onboarding::PlanItem::Target::WifiCredentials;
+        wifi.profileValue = kSsid;
+        wifi.secret = true;
+        std::optional<onboarding::ItemOutcome> joined;
+        (*access)->target->write(
+            wifi, kPassword.toUtf8(), [&](onboarding::ItemOutcome o) { joined = o; });
+        // The record shows the device waiting (the session's own client writes).
+        QTest::qWait(300);
+        QVERIFY(!joined.has_value());
+        QCOMPARE(m_session->record().improvState, improv::State::AuthorizationRequired);
+        m_improv->pressButton();
+        QTRY_VERIFY_WITH_TIMEOUT(joined.has_value(), kWaitMs);
+        QVERIFY2(
+            joined->state == onboarding::ItemOutcome::State::Verified, qPrintable(joined->detail));
+        QCOMPARE(m_improv->connectedSsid(), kSsid);
+        QTRY_COMPARE(m_session->record().improvState, improv::State::Provisioned);
+        QVERIFY(!traceText().contains(kPassword));
+    }
+
     void identify_deviceOutOfRange_failsWithAdvice()
     {
         addImprov(false);

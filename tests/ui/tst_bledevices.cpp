@@ -14,6 +14,7 @@
 #include "ui/mainwindow.h"
 #include "ui/signalbarsdelegate.h"
 #include "ui/workbench.h"
+#include "ui/writecredentialsdialog.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -21,8 +22,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 
 using namespace provbench;
@@ -31,6 +34,7 @@ namespace {
 
 constexpr int kWaitMs = 15000;
 const QString kNeedsButton = QStringLiteral("C4:DE:E2:10:4A:01");
+const QString kZephyr = QStringLiteral("F1:0B:5E:7A:22:03");
 const QString kSsid = QStringLiteral("ProvBench-Lab");
 const QString kPassword = QStringLiteral("correct-horse-42");
 
@@ -46,6 +50,7 @@ private Q_SLOTS:
     void adapterProblem_bannerShowsAndHides_serialKeepsWorking();
     void bleRows_showTransportAndSignal_filtersApply();
     void writeWifi_waitsForTheButtonVisibly();
+    void writeCredentials_overSmpBle_everyItemVerified();
 
 private:
     template<typename T> T *child(const char *name) const
@@ -213,6 +218,39 @@ void tst_BleDevices::writeWifi_waitsForTheButtonVisibly()
     QTRY_VERIFY(result->isVisible());
     QVERIFY2(result->text().contains(kSsid), qPrintable(result->text()));
     QCOMPARE(peripheral->connectedSsid(), kSsid);
+}
+
+void tst_BleDevices::writeCredentials_overSmpBle_everyItemVerified()
+{
+    DeviceSession *session = m_workbench->registry()->find(QStringLiteral("ble:") + kZephyr);
+    QVERIFY(session);
+    WriteCredentialsDialog dialog(session, m_workbench->profiles());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QVERIFY(dialog.windowTitle().contains(u"zephyr-ble-sensor"));
+    auto *profile = dialog.findChild<QComboBox *>(QStringLiteral("profileCombo"));
+    const int index = profile->findData(QStringLiteral("small-office-shared-psk"));
+    QVERIFY(index >= 0);
+    profile->setCurrentIndex(index);
+
+    QSignalSpy done(&dialog, &WriteCredentialsDialog::credentialsWritten);
+    QTest::mouseClick(
+        dialog.findChild<QPushButton *>(QStringLiteral("startButton")), Qt::LeftButton);
+    QVERIFY(done.wait(kWaitMs));
+    QVERIFY2(done.first().at(0).toBool(), qPrintable(done.first().at(1).toString()));
+    const QString status = dialog.findChild<QLabel *>(QStringLiteral("statusLabel"))->text();
+    QVERIFY2(status.contains(u"MCUmgr SMP"), qPrintable(status));
+    auto *items = dialog.findChild<QTableWidget *>(QStringLiteral("itemsTable"));
+    QVERIFY(items->rowCount() > 0);
+    for (int row = 0; row < items->rowCount(); ++row)
+        QCOMPARE(items->item(row, WriteCredentialsDialog::StateColumn)->text(),
+            QStringLiteral("verified"));
+
+    // Closing hands the device back; the session identifies it again.
+    QTest::mouseClick(
+        dialog.findChild<QPushButton *>(QStringLiteral("closeButton")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(session->record().state, OnboardingState::Identified, kWaitMs);
+    QCOMPARE(session->record().protocols, QStringList{QString(kSmpBleLabel)});
 }
 
 QTEST_MAIN(tst_BleDevices)
