@@ -34,7 +34,11 @@ struct Client::Operation
 
 namespace {
 
-const QString kService = QStringLiteral("Improv");
+// "0.5", "30": timeouts below a second must not read as "0 s".
+QString seconds(std::chrono::milliseconds ms)
+{
+    return QString::number(double(ms.count()) / 1000.0, 'g', 4);
+}
 
 // Runs asynchronous steps one after another; the first failure ends the chain.
 using Step = std::function<void(std::function<void(Result<void>)>)>;
@@ -309,9 +313,10 @@ void Client::writeWifi(const QString &ssid, const QString &password, Callback<QS
         m_op->waitingForAuthorization = true;
         trace(TraceEntry::Direction::Note,
             QStringLiteral("Waiting for authorization: press the button on the device."));
-        Q_EMIT authorizationRequired();
+        // Timers first: a listener may cancel, or open a dialog, from the signal.
         m_timer.start(m_options.authorizationTimeout);
         m_pollTimer.start(m_options.authorizationPoll);
+        Q_EMIT authorizationRequired();
         return;
     }
     sendRpc(m_op->rpc, true);
@@ -472,7 +477,7 @@ void Client::onErrorState(ErrorCode error)
     m_status.error = error;
     if (changed)
         Q_EMIT errorChanged(error);
-    if (error == ErrorCode::None || !m_op || !m_op->firstPieceWritten)
+    if (error == ErrorCode::None || !m_op || !(m_op->firstPieceWritten || m_op->lastPieceSent))
         return;
     trace(TraceEntry::Direction::Received, QStringLiteral("Error: %1").arg(errorName(error)),
         redactedHex(QByteArray(1, char(error))));
@@ -599,19 +604,19 @@ void Client::onTimeout()
         finishOp(Error::make(Error::Code::Timeout,
             QStringLiteral("Nobody authorized the device within %1 s, so nothing was written. "
                            "Press the button on the device (or power-cycle it) and write again.")
-                .arg(m_options.authorizationTimeout.count() / 1000)));
+                .arg(seconds(m_options.authorizationTimeout))));
         return;
     }
     QString message = QStringLiteral("The device did not answer %1 within %2 s. Move closer and "
                                      "try again.")
                           .arg(m_op->name)
-                          .arg(m_options.rpcTimeout.count() / 1000);
+                          .arg(seconds(m_options.rpcTimeout));
     if (m_op->kind == Operation::Kind::Wifi)
         message = QStringLiteral("The device did not confirm the Wi-Fi settings for \"%1\" within "
                                  "%2 s. It may still be joining the network: read its state "
                                  "before writing again.")
                       .arg(m_op->ssid)
-                      .arg(m_options.rpcTimeout.count() / 1000);
+                      .arg(seconds(m_options.rpcTimeout));
     finishOp(Error::make(Error::Code::Timeout, message));
 }
 

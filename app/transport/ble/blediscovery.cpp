@@ -12,7 +12,7 @@ Discovery::Discovery(Scanner *scanner, Options options, QObject *parent)
     if (!m_scanner)
         return;
     connect(m_scanner, &Scanner::advertised, this, &Discovery::onAdvert);
-    connect(m_scanner, &Scanner::statusChanged, this, &Discovery::statusChanged);
+    connect(m_scanner, &Scanner::statusChanged, this, &Discovery::onStatus);
     connect(m_scanner, &Scanner::activeChanged, this, &Discovery::activeChanged);
 }
 
@@ -54,11 +54,25 @@ void Discovery::onAdvert(const Advert &advert)
         Q_EMIT deviceUpdated(*device);
 }
 
+void Discovery::onStatus(const AdapterStatus &status)
+{
+    if (!status.ok()) {
+        m_adapterDown = true;
+    } else if (m_adapterDown) {
+        m_adapterDown = false;
+        m_graceUntil = QDateTime::currentDateTimeUtc().addSecs(m_options.maxAge.count());
+    }
+    Q_EMIT statusChanged(status);
+}
+
 void Discovery::expire()
 {
     // While the adapter is unusable nothing can be heard, so nothing ages out:
-    // the page keeps the last known picture instead of emptying itself.
-    if (!status().ok())
+    // the page keeps the last known picture instead of emptying itself. The
+    // outage is not silence either, hence the grace period after recovery.
+    if (!status().ok() || m_adapterDown)
+        return;
+    if (m_graceUntil.isValid() && QDateTime::currentDateTimeUtc() < m_graceUntil)
         return;
     const QStringList gone = m_table.expire(QDateTime::currentDateTimeUtc(), m_options.maxAge);
     for (const QString &address : gone)

@@ -48,12 +48,17 @@ Q_SIGNALS:
 
 private:
     void onAdvert(const Advert &advert);
+    void onStatus(const AdapterStatus &status);
     void expire();
 
     QPointer<Scanner> m_scanner;
     Options m_options;
     DeviceTable m_table;
     QTimer m_expireTimer;
+    // While the adapter is unusable nothing can be heard; after it recovers,
+    // devices get a full maxAge to be heard again before anything ages out.
+    bool m_adapterDown = false;
+    QDateTime m_graceUntil;
 };
 
 } // namespace provbench::ble

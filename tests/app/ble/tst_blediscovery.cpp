@@ -212,11 +212,6 @@ private Q_SLOTS:
                 && m_updates.value(kSensor) > updates.value(kSensor),
             3000);
         QTest::qWait(300);
-        QEXPECT_FAIL("",
-            "Discovery::expire() (blediscovery.cpp) compares lastSeen with the wall clock as soon "
-            "as the adapter is back, so the outage counts as silence: devices still in range are "
-            "removed and added again",
-            Continue);
         QVERIFY2(m_removed.isEmpty(), qPrintable(m_removed.join(QLatin1Char(' '))));
         QCOMPARE(m_discovery->table().size(), 2);
     }
