@@ -208,9 +208,9 @@ int demoCommand(const QStringList &args)
         out() << '\n';
         QList<QStringList> rows;
         for (const Outcome &o : outcomes)
-            rows.append({o.port, o.identity, o.networks, o.ssid,
-                o.ok ? o.okWord : QStringLiteral("FAILED"),
-                QString::number(o.ms), o.ok ? QString() : o.message});
+            rows.append(
+                {o.port, o.identity, o.networks, o.ssid, o.ok ? o.okWord : QStringLiteral("FAILED"),
+                    QString::number(o.ms), o.ok ? QString() : o.message});
         printTable({QStringLiteral("PORT"), QStringLiteral("DEVICE"), QStringLiteral("NETWORKS"),
                        QStringLiteral("SSID"), QStringLiteral("RESULT"), QStringLiteral("MS"),
                        QStringLiteral("WHY")},

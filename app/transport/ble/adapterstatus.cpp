@@ -21,8 +21,9 @@ QString AdapterStatus::message() const
             "adapter, or check that the built-in one is not blocked (`rfkill list`, then `rfkill "
             "unblock bluetooth`).");
     case AdapterProblem::AdapterOff:
-        return QStringLiteral("%1 is switched off. Turn it on with `bluetoothctl power on` or in "
-                              "the system settings; the Devices page then resumes scanning by itself.")
+        return QStringLiteral(
+            "%1 is switched off. Turn it on with `bluetoothctl power on` or in "
+            "the system settings; the Devices page then resumes scanning by itself.")
             .arg(adapter);
     case AdapterProblem::NoPermission:
         return QStringLiteral(
