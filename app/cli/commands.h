@@ -16,5 +16,7 @@ int smpCommand(const QStringList &args);
 int atCommand(const QStringList &args);
 int provisionCommand(const QStringList &args);
 int bleCommand(const QStringList &args);
+int auditCommand(const QStringList &args);
+int inventoryCommand(const QStringList &args);
 
 } // namespace provbench::cli

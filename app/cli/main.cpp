@@ -24,6 +24,8 @@ void printUsage()
              "  at        nRF91 modem credentials: at cmng write|list|delete --port P ...\n"
              "  provision detect a device's protocol, write a profile's credentials, verify\n"
              "  ble       Bluetooth LE: ble scan | ble improv info|state|scan|wifi | ble smp echo\n"
+             "  audit     the tamper-evident audit log: audit verify|list|export\n"
+             "  inventory the device inventory: inventory list\n"
              "\n"
              "Run 'provbench-cli <command> --help' for the options of a command.\n"
              "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 not found (port, profile,\n"
@@ -71,6 +73,10 @@ int main(int argc, char **argv)
         return provisionCommand(args);
     if (command == u"ble")
         return bleCommand(args);
+    if (command == u"audit")
+        return auditCommand(args);
+    if (command == u"inventory")
+        return inventoryCommand(args);
     err() << "error: unknown command '" << command
           << "'. Run 'provbench-cli --help' to see the commands.\n";
     return ExitUsage;
