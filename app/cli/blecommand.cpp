@@ -206,12 +206,15 @@ int scanAction(const QCommandLineParser &parser, const Options &o,
     return ExitOk;
 }
 
-// Checks the adapter before connecting, so the message names the real cause.
+// Checks the adapter before connecting, so the message names the real cause
+// (a scanner probes BlueZ when it starts; its status before that is unknown).
 std::optional<int> checkAdapter(Backend &backend)
 {
     Scanner *scanner = backend.createScanner(nullptr);
-    const AdapterStatus status = scanner->status();
-    delete scanner;
+    Discovery discovery(scanner);
+    scanner->setParent(&discovery);
+    const AdapterStatus status = startScanner(discovery);
+    discovery.stop();
     if (!status.ok())
         return reportAdapter(status);
     return std::nullopt;

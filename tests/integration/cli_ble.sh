@@ -53,4 +53,9 @@ check "smp on an Improv device" 1 "does not offer the GATT characteristic" -- \
     "$cli" ble smp echo --simulated --address "$light"
 check "needs --address" 2 "needs --address" -- "$cli" ble improv info --simulated
 check "unknown action" 2 "unknown action" -- "$cli" ble pair --simulated
+# The real backend with no system bus to talk to: BlueZ is "not running".
+check "real backend without BlueZ" 3 "bluetoothd) is not running" -- \
+    env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus "$cli" ble scan --timeout 1
+check "real backend without BlueZ, connect" 3 "bluetoothd) is not running" -- \
+    env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent/bus "$cli" ble improv info --address "$light"
 finish
