@@ -231,15 +231,54 @@ void planStaticCredentials(Planner &pl, const StaticCredentials &c)
     }
 }
 
+// The EST bootstrap: where to enroll, whom to trust, who the device is and
+// its one-time token. The token goes last, so a device that starts enrolling
+// once its settings are saved finds everything else in place. Improv carries
+// Wi-Fi only: every bootstrap item is planned Unsupported with that reason.
+void planEst(Planner &pl, const DynamicSettings &d, DeviceProtocol protocol)
+{
+    const qsizetype first = pl.items.size();
+    pl.value(QStringLiteral("est-url"), QStringLiteral("EST server"), d.est.url, false,
+        QStringLiteral("est/url"));
+    pl.pem(QStringLiteral("trust-anchor"), QStringLiteral("EST trust anchor"),
+        Source::TrustAnchorFile, d.est.trustAnchorFile, QStringLiteral("est-ca.crt"), 0, false);
+    PlanItem id = makeItem(
+        QStringLiteral("est-id"), QStringLiteral("Device id for enrollment"), Source::DeviceId);
+    PlanItem token = makeItem(QStringLiteral("est-token"),
+        QStringLiteral("One-time enrollment token"), Source::EnrollmentToken);
+    token.secret = true;
+    if (protocol == DeviceProtocol::Smp) {
+        id.settingKey = QStringLiteral("provbench/est/id");
+        token.settingKey = QStringLiteral("provbench/est/token");
+        pl.items.append(id);
+        pl.value(QStringLiteral("device-key"), QStringLiteral("Key algorithm for the device"),
+            keyAlgorithmName(d.deviceKey), false, QStringLiteral("enroll/key"));
+        pl.items.append(token);
+        return;
+    }
+    pl.unsupported(id,
+        QStringLiteral("%1 has no place for the enrollment bootstrap").arg(protocolName(protocol)));
+    pl.unsupported(token,
+        QStringLiteral("%1 has no place for the enrollment bootstrap").arg(protocolName(protocol)));
+    pl.items.append(id);
+    pl.items.append(token);
+    if (protocol == DeviceProtocol::Improv) {
+        for (qsizetype i = first; i < pl.items.size(); ++i) {
+            pl.items[i].source = Source::Unsupported;
+            pl.items[i].note = QStringLiteral(
+                "The device cannot receive the EST bootstrap over Improv Wi-Fi, which carries "
+                "Wi-Fi settings only: the Wi-Fi part is written, but the device will not enroll "
+                "until it gets the EST URL, trust anchor and token another way (MCUmgr SMP).");
+        }
+    }
+}
+
 void planEnrollment(Planner &pl, const DynamicSettings &d, DeviceProtocol protocol)
 {
     switch (d.method) {
     case EnrollmentMethod::Est:
-        pl.value(QStringLiteral("est-url"), QStringLiteral("EST server"), d.est.url, false,
-            QStringLiteral("est/url"));
-        pl.pem(QStringLiteral("trust-anchor"), QStringLiteral("EST trust anchor"),
-            Source::TrustAnchorFile, d.est.trustAnchorFile, QStringLiteral("est-ca.crt"), 0, false);
-        break;
+        planEst(pl, d, protocol);
+        return;
     case EnrollmentMethod::MqttFleet:
         pl.value(QStringLiteral("fleet-broker"), QStringLiteral("Fleet provisioning broker"),
             d.mqttFleet.brokerUrl, false, QStringLiteral("fleet/broker"));

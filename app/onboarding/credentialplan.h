@@ -12,7 +12,9 @@
 //
 // Where items go (documented in docs/provisioning.md):
 //   Improv Wi-Fi  Wi-Fi SSID + passphrase (one write), hostname, device name.
-//   SMP (Zephyr)  settings keys under "provbench/..." and files under /lfs/provbench/.
+//   SMP (Zephyr)  settings keys under "provbench/..." and files under /lfs/provbench/;
+//                 for a dynamic EST profile the bootstrap: est/url, the trust anchor
+//                 file est-ca.crt, est/id, enroll/key and, written last, est/token.
 //   nRF91 AT      credentials under one sec_tag: CA (0), client cert (1), key (2),
 //                 PSK (3), PSK identity (4).
 // Anything a protocol cannot carry is planned as Unsupported with the reason,
@@ -31,6 +33,8 @@ struct PlanItem
         IssuedCertificate, // a certificate from the workspace CA for that key
         CaCertificate,     // the workspace CA chain
         TrustAnchorFile,   // a PEM file named by the profile (EST trust anchor, shared cert)
+        EnrollmentToken,   // a one-time EST token issued for this device when it is written
+        DeviceId,          // the id the bench knows the device by (inventory, token, CSR CN)
         Unsupported,       // the protocol cannot carry it: `note` says why
     };
     enum class Target { WifiCredentials, Hostname, DeviceName, Setting, File, SecTag };

@@ -97,6 +97,12 @@ Result<QByteArray> ProfileMaterial::material(const PlanItem &item, const DeviceV
                                "ca init'.")
                     .arg(item.label));
         return m_crypto->material(item, vars);
+    case PlanItem::Source::EnrollmentToken:
+    case PlanItem::Source::DeviceId:
+        return fail(Error::Code::Unsupported,
+            QStringLiteral("%1 comes from the enrollment service: provision with the workspace "
+                           "store open (provbench-cli provision opens it by default).")
+                .arg(item.label));
     case PlanItem::Source::Unsupported:
         break;
     }

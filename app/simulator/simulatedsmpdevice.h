@@ -35,6 +35,8 @@ public:
     const SmpFileStore &fileStore() const { return m_responder.fileStore(); }
     QMap<QString, QByteArray> files() const { return m_responder.fileStore().files(); }
     int resetCount() const { return m_resets; }
+    // Self-enrollment over EST (null when the config turns it off).
+    EnrollmentAgent *enrollment() const { return m_responder.enrollment(); }
     bool isRebooting() const { return m_rebooting; }
 
 protected:

@@ -1,5 +1,7 @@
 #include "app/simulator/smpresponder.h"
 
+#include "app/simulator/enrollmentagent.h"
+
 #include <QCryptographicHash>
 
 namespace provbench::sim {
@@ -24,7 +26,19 @@ SmpResponder::SmpResponder(const SmpDeviceConfig &config, LogFn log)
       m_settings(config.settings),
       m_files(config.maxFileSize, config.maxTotalSize, config.files)
 {
+    if (config.selfEnroll) {
+        EnrollmentAgent::Options o;
+        o.startDelay = std::chrono::milliseconds(config.enrollDelayMs);
+        m_agent = std::make_unique<EnrollmentAgent>(
+            m_settings, m_files,
+            [this](const char *level, const char *module, const QString &text) {
+                this->log(level, module, text);
+            },
+            o);
+    }
 }
+
+SmpResponder::~SmpResponder() = default;
 
 void SmpResponder::log(const char *level, const char *module, const QString &text)
 {
@@ -76,6 +90,8 @@ void SmpResponder::reboot()
 {
     m_settings.load();
     m_files.abortUpload();
+    if (m_agent)
+        m_agent->reboot();
 }
 
 QCborMap SmpResponder::failure(quint16 group, int groupRc, int legacyRc) const
@@ -134,6 +150,8 @@ QCborMap SmpResponder::handleSettings(const Header &h, const QCborMap &body)
             break;
         m_settings.commit();
         log("inf", "settings_mgmt", QStringLiteral("settings committed"));
+        if (m_agent)
+            m_agent->settingsApplied();
         return QCborMap{};
     case 3:
         if (write)
@@ -142,6 +160,8 @@ QCborMap SmpResponder::handleSettings(const Header &h, const QCborMap &body)
             m_settings.load();
         log("inf", "settings_mgmt",
             write ? QStringLiteral("settings saved") : QStringLiteral("settings loaded"));
+        if (write && m_agent)
+            m_agent->settingsApplied();
         return QCborMap{};
     default:
         break;

@@ -9,9 +9,12 @@
 #include <QMap>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace provbench::sim {
+
+class EnrollmentAgent;
 
 struct SmpDeviceConfig
 {
@@ -30,6 +33,10 @@ struct SmpDeviceConfig
     int rebootMs = 300;                 // silent time after a reset
     QMap<QString, QByteArray> settings; // saved settings at power-on
     QMap<QString, QByteArray> files;
+    // Enroll over EST by itself once the bench saves the EST bootstrap
+    // (EnrollmentAgent), after "joining the network" for enrollDelayMs.
+    bool selfEnroll = true;
+    int enrollDelayMs = 200;
 };
 
 // The MCUmgr SMP server of a simulated Zephyr device, free of any transport:
@@ -45,6 +52,9 @@ public:
     using LogFn = std::function<void(const char *level, const char *module, const QString &text)>;
 
     SmpResponder(const SmpDeviceConfig &config, LogFn log);
+    ~SmpResponder();
+    SmpResponder(const SmpResponder &) = delete;
+    SmpResponder &operator=(const SmpResponder &) = delete;
 
     // The answer packet (header + CBOR) to a request; nothing for packets
     // that are not requests.
@@ -55,6 +65,8 @@ public:
 
     SmpSettingsStore &settings() { return m_settings; }
     const SmpFileStore &fileStore() const { return m_files; }
+    // The self-enrollment of the device; null when the config turns it off.
+    EnrollmentAgent *enrollment() const { return m_agent.get(); }
 
 private:
     QCborMap handleOs(const smp::Header &h, const QCborMap &body);
@@ -68,6 +80,7 @@ private:
     SmpSettingsStore m_settings;
     SmpFileStore m_files;
     bool m_resetRequested = false;
+    std::unique_ptr<EnrollmentAgent> m_agent;
 };
 
 } // namespace provbench::sim

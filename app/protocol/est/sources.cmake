@@ -2,4 +2,5 @@
 target_sources(provbench_core PRIVATE
     protocol/est/httpparser.h protocol/est/httpparser.cpp
     protocol/est/estcodec.h protocol/est/estcodec.cpp
+    protocol/est/estclient.h protocol/est/estclient.cpp
 )
