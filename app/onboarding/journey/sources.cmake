@@ -1,0 +1,9 @@
+# app/onboarding/journey: every device's onboarding journey computed from the
+# audit log, the board's aggregates, and the CSV of expected devices.
+target_sources(provbench_core PRIVATE
+    onboarding/journey/journey.h onboarding/journey/journey.cpp
+    onboarding/journey/board.h onboarding/journey/board.cpp
+    onboarding/journey/boardfeed.h onboarding/journey/boardfeed.cpp
+    onboarding/journey/journeyevents.h onboarding/journey/journeyevents.cpp
+    onboarding/journey/expecteddevices.h onboarding/journey/expecteddevices.cpp
+)
