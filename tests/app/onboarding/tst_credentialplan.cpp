@@ -141,6 +141,41 @@ private Q_SLOTS:
         for (const PlanItem &i : items)
             QVERIFY2(i.source != PlanItem::Source::GeneratedKey, qPrintable(i.id));
     }
+
+    void dynamicEst_smpGetsTheBootstrapWithTheTokenLast()
+    {
+        Profile p = defaultProfile(ProfileKind::Dynamic);
+        p.dynamicSettings()->est.trustAnchorFile = QStringLiteral("ca/ca.pem");
+        const auto items = planCredentials(p, DeviceProtocol::Smp);
+        const PlanItem *id = find(items, QStringLiteral("est-id"));
+        QVERIFY(id);
+        QCOMPARE(id->source, PlanItem::Source::DeviceId);
+        QCOMPARE(id->settingKey, QStringLiteral("provbench/est/id"));
+        QCOMPARE(items.last().id, QStringLiteral("est-token"));
+        QCOMPARE(items.last().source, PlanItem::Source::EnrollmentToken);
+        QCOMPARE(items.last().settingKey, QStringLiteral("provbench/est/token"));
+        QVERIFY(items.last().secret);
+    }
+
+    void dynamicEst_improvSaysItCannotCarryTheBootstrap()
+    {
+        Profile p = defaultProfile(ProfileKind::Dynamic);
+        p.dynamicSettings()->est.trustAnchorFile = QStringLiteral("ca/ca.pem");
+        p.dynamicSettings()->est.url = QStringLiteral("https://127.0.0.1:8443/.well-known/est");
+        p.network.wifi = WifiConfig{QStringLiteral("Lab"), WifiSecurity::Wpa2Psk,
+            Secret{QStringLiteral("correct-horse-42")}, false};
+        const auto items = planCredentials(p, DeviceProtocol::Improv);
+        QVERIFY(find(items, QStringLiteral("wifi")));
+        QCOMPARE(find(items, QStringLiteral("wifi"))->source, PlanItem::Source::ProfileValue);
+        for (const char *name : {"est-url", "trust-anchor", "est-id", "est-token"}) {
+            const PlanItem *item = find(items, QLatin1String(name));
+            QVERIFY2(item, name);
+            QCOMPARE(item->source, PlanItem::Source::Unsupported);
+            QVERIFY(!item->notApplicable);
+            QVERIFY2(item->note.contains(QLatin1String("cannot receive the EST bootstrap")),
+                qPrintable(item->note));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_CredentialPlan)
