@@ -18,5 +18,7 @@ int provisionCommand(const QStringList &args);
 int bleCommand(const QStringList &args);
 int auditCommand(const QStringList &args);
 int inventoryCommand(const QStringList &args);
+int estCommand(const QStringList &args);
+int tokenCommand(const QStringList &args);
 
 } // namespace provbench::cli

@@ -26,6 +26,8 @@ void printUsage()
              "  ble       Bluetooth LE: ble scan | ble improv info|state|scan|wifi | ble smp echo\n"
              "  audit     the tamper-evident audit log: audit verify|list|export\n"
              "  inventory the device inventory: inventory list\n"
+             "  est       the built-in EST enrollment service: est serve|pending|approve|deny\n"
+             "  token     one-time enrollment tokens: token issue --device ID\n"
              "\n"
              "Run 'provbench-cli <command> --help' for the options of a command.\n"
              "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 not found (port, profile,\n"
@@ -77,6 +79,10 @@ int main(int argc, char **argv)
         return auditCommand(args);
     if (command == u"inventory")
         return inventoryCommand(args);
+    if (command == u"est")
+        return estCommand(args);
+    if (command == u"token")
+        return tokenCommand(args);
     err() << "error: unknown command '" << command
           << "'. Run 'provbench-cli --help' to see the commands.\n";
     return ExitUsage;

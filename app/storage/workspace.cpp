@@ -118,7 +118,10 @@ Result<QByteArray> Workspace::readFile(const QString &path, qint64 maxBytes)
                 .arg(path)
                 .arg(file.size())
                 .arg(maxBytes));
-    return file.read(maxBytes);
+    // QIODevice::read(n) allocates n bytes up front: ask for what the file
+    // holds (files that report no size, such as those in /proc, get the limit).
+    const qint64 size = file.size();
+    return file.read(size > 0 ? size : maxBytes);
 }
 
 } // namespace provbench

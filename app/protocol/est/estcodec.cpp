@@ -69,6 +69,13 @@ Result<crypto::CertificateRequest> decodeCsrBody(QByteArrayView body)
     if (!csr)
         return fail(Error::Code::Protocol,
             QStringLiteral("The body is not a valid PKCS#10 request: %1").arg(csr.error().message));
+    // One DER structure and nothing after it: bytes the parser skipped would
+    // be bytes nobody looked at.
+    auto again = csr->toDer();
+    if (!again || again->size() != der->size())
+        return fail(Error::Code::Protocol,
+            QStringLiteral("The body has data after the PKCS#10 request; send the DER request "
+                           "alone."));
     return csr;
 }
 

@@ -100,9 +100,13 @@ std::optional<HttpError> HttpParser::parseHead(QByteArrayView head)
     m_current.target = parts[1];
     const qsizetype q = m_current.target.indexOf('?');
     m_current.path = q < 0 ? m_current.target : m_current.target.left(q);
-    m_current.keepAlive = parts[2] == "HTTP/1.1";
+    const bool http11 = parts[2] == "HTTP/1.1";
+    m_current.keepAlive = http11;
 
     QByteArrayView rest = lineEnd < 0 ? QByteArrayView() : head.sliced(lineEnd + 2);
+    // The header lines on their own, whatever the request line left over.
+    if (rest.size() > m_limits.maxHeaderBytes + 2)
+        return error(431, "request header fields too large");
     std::optional<qint64> contentLength;
     bool sawHost = false;
     while (!rest.isEmpty()) {
@@ -150,7 +154,7 @@ std::optional<HttpError> HttpParser::parseHead(QByteArrayView head)
         }
         m_current.headers.append({lower, value});
     }
-    if (m_current.keepAlive && !sawHost && requestLine.endsWith("HTTP/1.1"))
+    if (http11 && !sawHost)
         return error(400, "HTTP/1.1 requests need a Host header");
     const qint64 length = contentLength.value_or(0);
     if (length > m_limits.maxBody)

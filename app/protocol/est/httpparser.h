@@ -61,6 +61,8 @@ public:
     // that stops half-way is closed).
     bool inRequest() const { return !m_buffer.isEmpty() || m_state != State::Head; }
     qsizetype bufferedBytes() const { return m_buffer.size(); }
+    // The head of the current request is complete and its body is arriving.
+    bool inBody() const { return m_state == State::Body; }
 
 private:
     enum class State { Head, Body, Failed };

@@ -121,6 +121,47 @@ QStringList postgresAuditGuards()
     };
 }
 
+// v3: EST enrollment. Tokens are stored only as the SHA-256 of the token
+// (a 256-bit random value, so a plain hash suffices); requests waiting for
+// manual approval keep the CSR so the device's retry can be matched to them;
+// each device's current certificate is what re-enrollment and check-in
+// accept.
+QStringList enrollmentTables(bool sqlite)
+{
+    const QString idColumn = sqlite ? QStringLiteral("id INTEGER PRIMARY KEY AUTOINCREMENT")
+                                    : QStringLiteral("id BIGSERIAL PRIMARY KEY");
+    return {
+        QStringLiteral("CREATE TABLE enrollment_tokens ("
+                       "id TEXT PRIMARY KEY NOT NULL,"
+                       "device_id TEXT NOT NULL,"
+                       "token_hash TEXT NOT NULL UNIQUE,"
+                       "created_at TEXT NOT NULL,"
+                       "expires_at TEXT NOT NULL,"
+                       "single_use INTEGER NOT NULL,"
+                       "used_at TEXT,"
+                       "used_by_peer TEXT)"),
+        QStringLiteral("CREATE INDEX enrollment_tokens_device ON enrollment_tokens (device_id)"),
+        QStringLiteral("CREATE TABLE enrollment_requests (%1,"
+                       "device_id TEXT NOT NULL,"
+                       "csr_fingerprint TEXT NOT NULL,"
+                       "csr_der TEXT NOT NULL,"
+                       "state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'denied')),"
+                       "created_at TEXT NOT NULL,"
+                       "decided_at TEXT,"
+                       "decided_by TEXT)")
+            .arg(idColumn),
+        QStringLiteral("CREATE INDEX enrollment_requests_device ON enrollment_requests "
+                       "(device_id, csr_fingerprint)"),
+        QStringLiteral("CREATE INDEX enrollment_requests_state ON enrollment_requests (state)"),
+        QStringLiteral("CREATE TABLE device_certificates ("
+                       "device_id TEXT PRIMARY KEY NOT NULL,"
+                       "fingerprint TEXT NOT NULL,"
+                       "serial TEXT NOT NULL,"
+                       "not_after TEXT NOT NULL,"
+                       "issued_at TEXT NOT NULL)"),
+    };
+}
+
 } // namespace
 
 QList<Migration> builtinMigrations(Dialect dialect)
@@ -132,6 +173,8 @@ QList<Migration> builtinMigrations(Dialect dialect)
         {1, QStringLiteral("inventory: devices and sequences"), inventoryTables()},
         {2, QStringLiteral("audit: hash-chained events and their anchor"),
             auditTables(seqType) + (sqlite ? sqliteAuditGuards() : postgresAuditGuards())},
+        {3, QStringLiteral("enrollment: tokens, approval requests, current device certificates"),
+            enrollmentTables(sqlite)},
     };
 }
 
