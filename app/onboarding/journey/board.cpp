@@ -13,14 +13,16 @@ namespace {
 // The inventory's state words, including those of the provisioning job.
 Stage stageFromInventory(const QString &state, ProfileKind kind)
 {
+    if (state == u"checked-in" || state == u"checkedin")
+        return Stage::Onboarded; // a check-in completes the journey (docs/board.md)
+    if (state == u"pending-approval")
+        return Stage::Verified; // bootstrap written, enrollment waits for a person
     if (auto s = stageFromName(state))
         return *s;
     if (state == u"provisioned")
         return kind == ProfileKind::Dynamic ? Stage::Verified : Stage::Onboarded;
     if (state == u"provisioning")
         return Stage::Identified;
-    if (state == u"checkedin")
-        return Stage::Onboarded;
     return Stage::Discovered;
 }
 

@@ -30,21 +30,23 @@ Result<int> BoardFeed::pollNow()
             m_failing = true;
             return std::unexpected(records.error());
         }
+        // New devices get their inventory row (profile, and so the profile
+        // kind) before their records, as in Board::load.
         for (const store::AuditRecord &r : *records) {
-            if (!r.deviceId.isEmpty() && !m_board.device(r.deviceId))
-                newDevices.insert(r.deviceId);
-            m_board.apply(r);
+            if (r.deviceId.isEmpty() || m_board.device(r.deviceId)
+                || newDevices.contains(r.deviceId))
+                continue;
+            newDevices.insert(r.deviceId);
+            if (auto device = m_store.inventory().get(r.deviceId))
+                m_board.updateInfo(*device); // a device only the log knows stays as it is
         }
+        for (const store::AuditRecord &r : *records)
+            m_board.apply(r);
         read += int(records->size());
         if (records->size() < m_maxBatch)
             break;
     }
     m_failing = false;
-    for (const QString &id : std::as_const(newDevices)) {
-        auto device = m_store.inventory().get(id);
-        if (device)
-            m_board.updateInfo(*device); // a device only the log knows stays as it is
-    }
     m_board.refreshStuck();
     BoardDelta delta = m_board.takeDelta();
     if (!delta.isEmpty())

@@ -133,7 +133,7 @@ JourneyEvent classify(const store::AuditRecord &record)
     const QString &k = record.kind;
     const bool known = k == u"device.discovered" || k == u"device.identified"
         || k.startsWith(u"intent.") || k.startsWith(u"outcome.") || k == u"token.issued"
-        || k == u"enroll.request" || k == u"cert.issued" || k == u"checkin" || k == u"failure";
+        || k.startsWith(u"enroll.") || k == u"cert.issued" || k == u"checkin" || k == u"failure";
     if (!known)
         return e;
     const QJsonObject details = record.detailsObject();
@@ -162,6 +162,16 @@ JourneyEvent classify(const store::AuditRecord &record)
         } else {
             e.kind = EventKind::Activity;
         }
+    } else if (k == u"enroll.denied") {
+        e.kind = EventKind::Failure;
+        e.reason = QStringLiteral("enrollment denied");
+        if (const QString by = text("decided_by"); !by.isEmpty())
+            e.reason += QStringLiteral(" by ") + by;
+        e.step = QStringLiteral("enroll");
+        e.profileKind = ProfileKind::Dynamic;
+    } else if (k.startsWith(u"enroll.") && k != u"enroll.request") {
+        e.kind = EventKind::EnrollRequest; // pending, approved: waiting, not a move
+        e.profileKind = ProfileKind::Dynamic;
     } else if (k == u"failure") {
         e.kind = EventKind::Failure;
         e.reason = text("reason");
@@ -188,7 +198,9 @@ Stage nextStage(Stage from, EventKind event, ProfileKind kind)
     Stage target;
     switch (event) {
     case EventKind::Failure:
-        return Stage::Failed;
+        // A refused request later (a replayed token, a bad re-enrollment) does
+        // not undo a device that is onboarded: it keeps its credentials.
+        return from == Stage::Onboarded ? Stage::Onboarded : Stage::Failed;
     case EventKind::Discovered:
         target = Stage::Discovered;
         break;
@@ -271,7 +283,7 @@ bool Journey::apply(const JourneyEvent &event)
             TimelineEntry{event.seq, event.timeMs, event.recordKind, m_stage, m_stage, {}});
         return true;
     }
-    if (next == m_stage && event.kind != EventKind::Failure)
+    if (next == m_stage && (event.kind != EventKind::Failure || next != Stage::Failed))
         return changed;
     if (next == Stage::Failed) {
         const QString step = !event.step.isEmpty() ? event.step

@@ -47,12 +47,12 @@ enum class EventKind {
     Identified,    // device.identified
     Activity,      // intent.*, successful outcomes of other actions (sign, ...)
     TokenIssued,   // token.issued (implies a dynamic profile)
-    EnrollRequest, // enroll.request (implies a dynamic profile)
+    EnrollRequest, // enroll.request, .pending, .approved (implies a dynamic profile)
     WriteOk,       // outcome.write ok (with details.verified = true: VerifyOk)
     VerifyOk,      // outcome.verify ok
     CertIssued,    // cert.issued
     CheckIn,       // checkin
-    Failure,       // failure, or any outcome.* with ok = false
+    Failure,       // failure, enroll.denied, or any outcome.* with ok = false
 };
 inline constexpr int kEventKindCount = 11;
 QString eventKindName(EventKind kind);
@@ -85,7 +85,8 @@ QString formatAuditTime(qint64 ms);
 //  - progress events move forward only: a duplicate or late event whose stage
 //    is not after the current one changes nothing;
 //  - VerifyOk completes a static device (Onboarded), CheckIn a dynamic one;
-//  - Failure moves any stage to Failed;
+//  - Failure moves any stage but Onboarded to Failed (a refused request
+//    afterwards does not undo an onboarded device);
 //  - from Failed, any progress event is a retry and moves to its stage.
 Stage nextStage(Stage from, EventKind event, ProfileKind kind);
 

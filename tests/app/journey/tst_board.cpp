@@ -207,6 +207,8 @@ void TestBoard::load_devicesWithoutEventsTakeTheInventoryState()
     add("c", "identified");
     add("d", "something-new");
     add("e", "failed", "stale");
+    add("f", "checked-in");
+    add("g", "pending-approval");
     QVERIFY(store->audit().append(QStringLiteral("checkin"), QStringLiteral("e")));
     Board board;
     QVERIFY(board.load(*store));
@@ -216,6 +218,8 @@ void TestBoard::load_devicesWithoutEventsTakeTheInventoryState()
     QCOMPARE(board.device(QStringLiteral("c"))->stage(), Stage::Identified);
     QCOMPARE(board.device(QStringLiteral("d"))->stage(), Stage::Discovered);
     QCOMPARE(board.device(QStringLiteral("e"))->stage(), Stage::Onboarded); // the log wins
+    QCOMPARE(board.device(QStringLiteral("f"))->stage(), Stage::Onboarded);
+    QCOMPARE(board.device(QStringLiteral("g"))->stage(), Stage::Verified);
     QCOMPARE(board.failures().size(), 1);
     QCOMPARE(board.failures()[0].deviceIds, QStringList{QStringLiteral("a")});
 }

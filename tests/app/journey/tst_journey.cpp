@@ -71,7 +71,7 @@ void TestJourney::nextStage_followsTheTable_data()
         "VVVVVVVOEOF", // Verified
         "EEEEEEEOEOF", // Enrolled
         "CCCCCCCOCOF", // CheckedIn
-        "OOOOOOOOOOF", // Onboarded
+        "OOOOOOOOOOO", // Onboarded: a later failure does not undo it
         "FDIFFFWOEOF", // Failed: progress is a retry
     };
     const char *dynamicTable[kStageCount] = {
@@ -81,7 +81,7 @@ void TestJourney::nextStage_followsTheTable_data()
         "VVVVVVVVEOF",
         "EEEEEEEEEOF",
         "CCCCCCCCCOF",
-        "OOOOOOOOOOF",
+        "OOOOOOOOOOO",
         "FDIFFFWVEOF",
     };
     for (ProfileKind kind : {ProfileKind::Unknown, ProfileKind::Static, ProfileKind::Dynamic}) {
@@ -140,6 +140,10 @@ void TestJourney::classify_mapsRecordKinds_data()
     row("outcome without ok", "outcome.verify", "{}", EventKind::Failure,
         "unknown (the record names no reason)", "verify", U);
     row("token", "token.issued", "{}", EventKind::TokenIssued, "", "", Dy);
+    row("enroll pending", "enroll.pending", "{}", EventKind::EnrollRequest, "", "", Dy);
+    row("enroll approved", "enroll.approved", "{}", EventKind::EnrollRequest, "", "", Dy);
+    row("enroll denied", "enroll.denied", R"({"decided_by":"bob"})", EventKind::Failure,
+        "enrollment denied by bob", "enroll", Dy);
     row("enroll", "enroll.request", "{}", EventKind::EnrollRequest, "", "", Dy);
     row("cert", "cert.issued", "{}", EventKind::CertIssued, "", "", Dy);
     row("checkin", "checkin", "{}", EventKind::CheckIn, "", "", Dy);
@@ -251,11 +255,16 @@ void TestJourney::apply_sequences_data()
         << "identified"
         << ""
         << "" << 3;
-    QTest::newRow("failure after onboarded")
-        << L({R"(outcome.verify {"ok":true})", R"(failure {"reason":"re-enroll refused"})"})
-        << "failed"
-        << "re-enroll refused"
-        << "onboarded" << 2;
+    QTest::newRow("failure after onboarded is not a move")
+        << L({R"(outcome.verify {"ok":true})", R"(failure {"reason":"replayed token"})"})
+        << "onboarded"
+        << ""
+        << "" << 1;
+    QTest::newRow("enrollment denied") << L({"token.issued {}", R"(outcome.verify {"ok":true})",
+        R"(enroll.pending {})", R"(enroll.denied {"decided_by":"alice@bench"})"})
+                                       << "failed"
+                                       << "enrollment denied by alice@bench"
+                                       << "enroll" << 2;
     QTest::newRow("write verified in one outcome")
         << L({R"(outcome.write {"ok":true,"verified":true})"}) << "onboarded"
         << ""
