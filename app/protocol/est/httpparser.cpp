@@ -186,11 +186,20 @@ HttpParser::Result HttpParser::feed(QByteArrayView bytes)
             const qsizetype limit = m_limits.maxRequestLine + 2 + m_limits.maxHeaderBytes + 4;
             if (end < 0) {
                 const qsizetype firstLine = m_buffer.indexOf("\r\n");
-                if ((firstLine < 0 && m_buffer.size() > m_limits.maxRequestLine)
+                // A trailing CR may be the start of the line's CRLF: a line of
+                // exactly the limit must not fail just because it arrived in
+                // pieces (found by fuzz_httpparser).
+                const qsizetype lineSoFar = m_buffer.size() - (m_buffer.endsWith('\r') ? 1 : 0);
+                if ((firstLine < 0 && lineSoFar > m_limits.maxRequestLine)
                     || firstLine > m_limits.maxRequestLine)
                     failWith(error(414, "request line too long"));
                 else if (m_buffer.size() > limit)
                     failWith(error(431, "request header fields too large"));
+                return result;
+            }
+            // The request line first, as when the head arrives in pieces.
+            if (m_buffer.indexOf("\r\n") > m_limits.maxRequestLine) {
+                failWith(error(414, "request line too long"));
                 return result;
             }
             if (end + 4 > limit) {

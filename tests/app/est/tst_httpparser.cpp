@@ -108,6 +108,10 @@ private Q_SLOTS:
         QTest::newRow("request line over limit")
             << QByteArray("GET /" + QByteArray(64, 'a') + " HTTP/1.1\r\n" + host + "\r\n")
             << "error 414";
+        // 64 bytes exactly: the CR arriving before its LF is no reason to refuse.
+        QTest::newRow("request line at limit")
+            << QByteArray("GET /" + QByteArray(50, 'a') + " HTTP/1.1\r\n" + host + "\r\n")
+            << "1 requests";
         QTest::newRow("request line without end over limit")
             << QByteArray("GET /" + QByteArray(80, 'a')) << "error 414";
         QTest::newRow("headers over limit") << QByteArray(
