@@ -2,14 +2,18 @@
 // profile puts on it, make what is needed (keys, certificates), write every
 // item, verify it, record what was handed out, and report item by item.
 
+#include "app/cli/clistore.h"
 #include "app/cli/cliutil.h"
 #include "app/cli/clivault.h"
 #include "app/cli/commands.h"
 #include "app/onboarding/cryptomaterial.h"
+#include "app/onboarding/enrollment/tokenservice.h"
+#include "app/onboarding/enrollmentmaterial.h"
 #include "app/onboarding/handout.h"
 #include "app/onboarding/improvtarget.h"
 #include "app/onboarding/protocolprobe.h"
 #include "app/onboarding/protocoltargets.h"
+#include "app/onboarding/servicetokenissuer.h"
 #include "app/profiles/profilelibrary.h"
 #include "app/protocol/atcmd/atclient.h"
 #include "app/protocol/smp/smpclient.h"
@@ -60,11 +64,18 @@ int provisionCommand(const QStringList &args)
         QStringLiteral("1"));
     QCommandLineOption secTag(QStringLiteral("sec-tag"),
         QStringLiteral("nRF91 sec_tag (default 42)."), QStringLiteral("N"), QStringLiteral("42"));
+    QCommandLineOption estUrl(QStringLiteral("est-url"),
+        QStringLiteral("EST server URL for a dynamic EST profile, instead of the profile's (e.g. "
+                       "the https://127.0.0.1:PORT/.well-known/est that 'est serve' prints)."),
+        QStringLiteral("URL"));
+    QCommandLineOption noStore(QStringLiteral("no-store"),
+        QStringLiteral("Do not record the device and its writes in the inventory and audit log "
+                       "(a dynamic EST profile needs the store for its token)."));
     QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print the outcome as JSON."));
     QCommandLineOption trace(QStringLiteral("trace"),
         QStringLiteral("Print the wire trace to stderr (secrets redacted)."));
-    parser.addOptions(
-        {port, profile, protocol, serial, mac, seq, secTag, json, trace, workspaceOption()});
+    parser.addOptions({port, profile, protocol, serial, mac, seq, secTag, estUrl, noStore, json,
+        trace, workspaceOption(), databaseOption()});
     if (auto stop = parseCommandLine(parser, args, QStringLiteral("provision"), 0))
         return *stop;
     auto usage = [](const QString &msg) {
@@ -93,6 +104,13 @@ int provisionCommand(const QStringList &args)
     auto prof = library.resolve(parser.value(profile));
     if (!prof)
         return reportError(prof.error());
+    const bool dynamicEst
+        = prof->dynamicSettings() && prof->dynamicSettings()->method == EnrollmentMethod::Est;
+    if (parser.isSet(estUrl)) {
+        if (!dynamicEst)
+            return usage(QStringLiteral("--est-url applies to a dynamic EST profile only."));
+        prof->dynamicSettings()->est.url = parser.value(estUrl);
+    }
     if (const Issues issues = validate(*prof); !issues.isEmpty())
         return reportError(Error::make(Error::Code::InvalidArgument,
             QStringLiteral("The profile has problems; fix them first:\n%1").arg(describe(issues))));
@@ -140,13 +158,41 @@ int provisionCommand(const QStringList &args)
     if (ca)
         crypto.emplace(*prof, *ca);
     ProfileMaterial profileMaterial(*prof, ws->path(), crypto ? &*crypto : nullptr);
-    RecordingMaterial material(&profileMaterial);
 
     DeviceVars device;
     device.serial = parser.isSet(serial) ? parser.value(serial) : QString();
     device.mac = parser.value(mac);
     device.seq = seqNo;
     const QString deviceId = device.serial.isEmpty() ? path : device.serial;
+
+    // The inventory and audit log (default: the workspace's database); the
+    // enrollment token of a dynamic EST profile comes from its token table.
+    std::unique_ptr<store::Store> store;
+    if (!parser.isSet(noStore)) {
+        QString url = parser.value(QStringLiteral("db"));
+        if (url.isEmpty())
+            url = qEnvironmentVariable("PROVBENCH_DB");
+        auto opened = store::Store::open(url, ws->path(), store::AuditLog::defaultActor());
+        if (!opened)
+            return reportError(opened.error());
+        store = std::move(*opened);
+    }
+    const bool needsToken = std::any_of(plan.cbegin(), plan.cend(),
+        [](const PlanItem &i) { return i.source == PlanItem::Source::EnrollmentToken; });
+    if (needsToken && device.serial.isEmpty())
+        return usage(QStringLiteral("A dynamic EST profile enrolls the device under its id: "
+                                    "give it with --serial."));
+    if (needsToken && !store)
+        return usage(QStringLiteral("A dynamic EST profile needs the workspace store for its "
+                                    "one-time token: drop --no-store."));
+    std::optional<enrollment::TokenService> tokens;
+    std::optional<ServiceTokenIssuer> issuer;
+    if (store) {
+        tokens.emplace(*store);
+        issuer.emplace(*tokens);
+    }
+    EnrollmentMaterial enrollmentMaterial(&profileMaterial, issuer ? &*issuer : nullptr, deviceId,
+        tokenTtl(*prof), tokenSingleUse(*prof));
 
     std::unique_ptr<QObject> client;
     std::unique_ptr<CredentialTarget> target;
@@ -177,7 +223,11 @@ int provisionCommand(const QStringList &args)
     }
     }
 
-    ProvisioningJob job(plan, target.get(), &material, device);
+    RecordingMaterial material(&enrollmentMaterial);
+    AuditedTarget audited(target.get(), store.get(),
+        AuditedTarget::DeviceInfo{deviceId, QString(), QStringLiteral("serial"), path, prof->name});
+    audited.setPlan(plan);
+    ProvisioningJob job(plan, &audited, &material, device);
     const bool asJson = parser.isSet(json);
     if (!asJson) {
         out() << "Provisioning " << path << " (" << protocolName(proto) << ") with \"" << prof->name
@@ -242,7 +292,14 @@ int provisionCommand(const QStringList &args)
     } else {
         for (const QString &w : reuseWarnings)
             out() << "warning: " << w << '\n';
+        for (const QString &w : audited.auditProblems())
+            err() << "warning: the audit log or inventory could not be updated: " << w << '\n';
         out() << (result ? *result : result.error().message) << '\n';
+        if (result && needsToken)
+            out() << "The device now enrolls by itself at " << prof->dynamicSettings()->est.url
+                  << "; follow it with 'provbench-cli inventory list' or 'provbench-cli audit "
+                     "list --device "
+                  << deviceId << "'.\n";
     }
     return result ? ExitOk : ExitFailed;
 }

@@ -37,7 +37,7 @@ check "shared PSK to a second device is flagged as reuse" 0 "Pre-shared key is a
 check "the comparison reports the reuse" 0 "Credential reused across devices" -- \
     "$cli" profile compare small-office-shared-psk est-onboarding --devices 5
 check "protocol named explicitly" 0 "MCUmgr SMP" -- \
-    "$cli" provision --port "$dir/sim/ttySIM4" --profile est-onboarding --mac 02:00:5e:10:00:02 --protocol smp
+    "$cli" provision --port "$dir/sim/ttySIM4" --profile est-onboarding --serial ZEPHYR3 --mac 02:00:5e:10:00:02 --protocol smp
 check "missing port" 3 "does not exist" -- "$cli" provision --port "$dir/sim/ttySIM9" --profile est-onboarding
 check "unknown protocol name" 2 "--protocol is auto" -- \
     "$cli" provision --port "$dir/sim/ttySIM1" --profile est-onboarding --protocol zigbee
