@@ -312,10 +312,6 @@ private Q_SLOTS:
 
         auto device = m_store->inventory().get(b->id);
         QVERIFY(device);
-        QEXPECT_FAIL("",
-            "EstService audits a refused token but does not mark the device failed "
-            "(markDeviceFailed=false for token verdicts)",
-            Continue);
         QCOMPARE(device->state, QStringLiteral("failed"));
         auto verified = m_store->audit().verify();
         QVERIFY(verified && verified->ok());

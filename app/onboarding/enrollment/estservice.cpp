@@ -180,13 +180,20 @@ std::optional<EstService::Identity> EstService::authenticate(
             QStringLiteral("Wrong or unknown enrollment token for device %1.").arg(deviceId), peer,
             false, {kChallenge});
         break;
-    case TokenVerdict::Expired:
+    case TokenVerdict::Expired: {
+        // A device whose token ran out before it enrolled is stuck until a new
+        // token is written: the inventory says so. One that already holds a
+        // certificate is not set back by a stale request.
+        const auto known = m_store.inventory().get(deviceId);
+        const bool notYetEnrolled
+            = known && known->state != u"enrolled" && known->state != u"checked-in";
         response = failure(401, deviceId,
             QStringLiteral("Expired enrollment token %1 for device %2 (expired %3); issue a new "
                            "one with 'provbench-cli token issue --device %2'.")
                 .arg(checked->id, deviceId, checked->expiresAt.toString(Qt::ISODate)),
-            peer, false, {kChallenge});
+            peer, notYetEnrolled, {kChallenge});
         break;
+    }
     case TokenVerdict::Replayed:
         response = failure(401, deviceId,
             QStringLiteral("Replayed enrollment token %1 for device %2: it was already used "
