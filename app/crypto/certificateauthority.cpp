@@ -253,24 +253,15 @@ Result<Certificate> CertificateAuthority::issue(
 
 Result<void> CertificateAuthority::record(const Certificate &cert) const
 {
-    const QString path = issuedPath(m_dir);
-    QByteArray log;
-    if (QFileInfo::exists(path)) {
-        auto old = Workspace::readFile(path, 256 << 20);
-        if (!old)
-            return std::unexpected(old.error());
-        log = std::move(*old);
-        if (!log.isEmpty() && !log.endsWith('\n'))
-            log += '\n';
-    }
     const QJsonObject entry{{QStringLiteral("serial"), cert.serialHex()},
         {QStringLiteral("subject"), cert.subject()}, {QStringLiteral("sha256"), cert.fingerprint()},
         {QStringLiteral("publicKeySha256"), cert.publicKeyFingerprint()},
         {QStringLiteral("notAfter"), cert.notAfter().toString(Qt::ISODate)},
         {QStringLiteral("issuedAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
-    log += QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n';
-    // A rewrite through QSaveFile: either the old log or the new one, whole.
-    return Workspace::writeFile(path, log);
+    // Appended, not rewritten: the cost of recording stays the same however
+    // many certificates the CA has issued. issued() skips a damaged line.
+    return Workspace::appendLine(
+        issuedPath(m_dir), QJsonDocument(entry).toJson(QJsonDocument::Compact));
 }
 
 Result<QList<IssuedRecord>> CertificateAuthority::issued() const

@@ -6,6 +6,8 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
+#include <unistd.h>
+
 namespace provbench {
 
 namespace {
@@ -98,6 +100,38 @@ Result<void> Workspace::writeFile(const QString &path, const QByteArray &data)
         return fail(Error::Code::Io,
             QStringLiteral("Writing %1 failed (%2); the previous version "
                            "is unchanged. Check free space and try again.")
+                .arg(path, file.errorString()));
+    return {};
+}
+
+Result<void> Workspace::appendLine(const QString &path, const QByteArray &line)
+{
+    const QString dir = QFileInfo(path).absolutePath();
+    if (!QFileInfo::exists(dir)) {
+        if (auto ok = ensureDir(dir); !ok)
+            return ok;
+    }
+    QFile file(path);
+    const bool existed = file.exists();
+    if (!file.open(QIODevice::ReadWrite | QIODevice::Append)
+        || (!existed && !file.setPermissions(kFileMode)))
+        return fail(Error::Code::Io,
+            QStringLiteral("Cannot append to %1 (%2): check the folder's permissions and free "
+                           "space.")
+                .arg(path, file.errorString()));
+    QByteArray data;
+    if (file.size() > 0) {
+        // A crash during an earlier append may have left a partial line.
+        QFile tail(path);
+        if (tail.open(QIODevice::ReadOnly) && tail.seek(tail.size() - 1)
+            && tail.read(1) != QByteArrayLiteral("\n"))
+            data += '\n';
+    }
+    data += line;
+    data += '\n';
+    if (file.write(data) != data.size() || !file.flush() || ::fsync(file.handle()) != 0)
+        return fail(Error::Code::Io,
+            QStringLiteral("Appending to %1 failed (%2). Check free space and try again.")
                 .arg(path, file.errorString()));
     return {};
 }

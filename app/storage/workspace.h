@@ -28,6 +28,11 @@ public:
 
     // Atomic write with 0600 permissions; creates parent folders (0700).
     static Result<void> writeFile(const QString &path, const QByteArray &data);
+    // Appends one line (a '\n' is added) durably: written and fsync'ed before
+    // returning; the file is created 0600. For logs that only grow: a crash
+    // can leave at most a partial last line, which the next append closes
+    // first so it never merges with a new record; readers skip such a line.
+    static Result<void> appendLine(const QString &path, const QByteArray &line);
     // Reads at most `maxBytes`; larger files are refused with a message.
     static Result<QByteArray> readFile(const QString &path, qint64 maxBytes = 1 << 20);
 
