@@ -21,6 +21,12 @@ void BoardFilterProxy::setStuckOnly(bool on)
     invalidateRowsFilter();
 }
 
+void BoardFilterProxy::setDeviceIds(const QSet<QString> &ids)
+{
+    m_ids = ids;
+    invalidateRowsFilter();
+}
+
 bool BoardFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const QModelIndex i = sourceModel()->index(sourceRow, 0, sourceParent);
@@ -35,6 +41,8 @@ bool BoardFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &source
     if (m_filter.stage && i.data(BoardDeviceModel::StageRole).toInt() != int(*m_filter.stage))
         return false;
     if (m_stuckOnly && !i.data(BoardDeviceModel::StuckRole).toBool())
+        return false;
+    if (!m_ids.isEmpty() && !m_ids.contains(text(BoardDeviceModel::IdRole)))
         return false;
     return true;
 }

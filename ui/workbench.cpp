@@ -6,9 +6,12 @@
 #include "app/transport/ble/blediscovery.h"
 #include "app/transport/ble/systembackend.h"
 
+#include "app/core/logging.h"
 #include "app/onboarding/deviceregistry.h"
+#include "app/onboarding/journey/registryjourneyrecorder.h"
 #include "app/profiles/profilelibrary.h"
 #include "app/simulator/simulatorhost.h"
+#include "app/storage/store/store.h"
 #include "app/storage/workspace.h"
 #include "app/transport/serialdiscovery.h"
 
@@ -20,6 +23,9 @@ Workbench::Workbench(QObject *parent) : QObject(parent) { }
 
 Workbench::~Workbench()
 {
+    delete m_recorder;
+    m_recorder = nullptr;
+    m_store.reset();
     delete m_profiles;
     m_profiles = nullptr;
     // Sessions close their links (and BLE connections) before the simulated
@@ -111,6 +117,7 @@ Result<void> Workbench::openProfiles(const Options &options)
     } else if (path.isEmpty()) {
         path = Workspace::defaultPath();
     }
+    m_workspacePath = path;
     Result<Workspace> workspace = Workspace::open(path);
     if (!workspace)
         return std::unexpected(workspace.error());
@@ -155,6 +162,34 @@ void Workbench::startBle(const Options &options)
     scanner->setParent(m_bleDiscovery); // the discovery owns its children
     m_registry->followBle(m_bleDiscovery, m_bleBackend);
     m_bleDiscovery->start();
+}
+
+Result<store::Store *> Workbench::openStore()
+{
+    if (m_store)
+        return m_store.get();
+    if (m_workspacePath.isEmpty())
+        return fail(Error::Code::Io,
+            tr("No workspace folder is open, so there is no store to read the board from. "
+               "Start ProvBench with --workspace DIR (a folder you can write to)."));
+    if (Result<Workspace> workspace = Workspace::open(m_workspacePath); !workspace)
+        return std::unexpected(workspace.error());
+    Result<std::unique_ptr<store::Store>> opened
+        = store::Store::open(QString(), m_workspacePath, store::AuditLog::defaultActor());
+    if (!opened)
+        return std::unexpected(opened.error());
+    m_store = std::move(*opened);
+    if (m_registry) {
+        m_recorder = new journey::RegistryJourneyRecorder(m_registry, m_store->audit(), this);
+        // The board then misses devices; the audit log itself is fine, so say it in the log.
+        connect(m_recorder, &journey::RegistryJourneyRecorder::errorOccurred, this,
+            [](const Error &error) {
+                qCWarning(
+                    lcOnboarding, "device journey not recorded: %s", qUtf8Printable(error.message));
+            });
+        m_recorder->start();
+    }
+    return m_store.get();
 }
 
 int Workbench::demoBleCount() const

@@ -27,6 +27,12 @@ namespace sim {
 class SimulatedBleBackend;
 class SimulatorHost;
 } // namespace sim
+namespace store {
+class Store;
+}
+namespace journey {
+class RegistryJourneyRecorder;
+}
 
 // The engine objects one GUI session runs on, built in one place so that the
 // executable (ui/main.cpp) and the GUI tests compose them the same way:
@@ -91,6 +97,16 @@ public:
     bool isDemo() const { return m_simulator != nullptr; }
     QString demoDirectory() const;
     int demoCount() const;
+    // The workspace folder (a temporary one in demo mode); empty before start().
+    QString workspacePath() const { return m_workspacePath; }
+
+    // Opens the workspace's store (its SQLite database) the first time it is
+    // asked for, and from then on records the journey of every device the
+    // registry sees (device.discovered, device.identified, writes and
+    // failures) so the onboarding board shows it. A failure says why and is
+    // retried on the next call.
+    Result<store::Store *> openStore();
+    store::Store *store() const { return m_store.get(); }
 
 private:
     SerialDiscovery *m_discovery = nullptr;
@@ -103,6 +119,9 @@ private:
     std::unique_ptr<ble::Backend> m_ownedBleBackend; // a system backend that is no QObject child
     sim::SimulatedBleBackend *m_simulatedBle = nullptr;
     ble::Discovery *m_bleDiscovery = nullptr;
+    QString m_workspacePath;
+    std::unique_ptr<store::Store> m_store;
+    journey::RegistryJourneyRecorder *m_recorder = nullptr;
 
     Result<void> openProfiles(const Options &options);
     void startBle(const Options &options);

@@ -6,4 +6,5 @@ target_sources(provbench_core PRIVATE
     onboarding/journey/boardfeed.h onboarding/journey/boardfeed.cpp
     onboarding/journey/journeyevents.h onboarding/journey/journeyevents.cpp
     onboarding/journey/expecteddevices.h onboarding/journey/expecteddevices.cpp
+    onboarding/journey/registryjourneyrecorder.h onboarding/journey/registryjourneyrecorder.cpp
 )
