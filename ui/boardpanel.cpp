@@ -95,6 +95,7 @@ BoardPanel::BoardPanel(QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setAlternatingRowColors(true);
+    m_table->setTextElideMode(Qt::ElideMiddle); // port paths differ at their end
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -429,7 +430,7 @@ void BoardPanel::showTimeline()
     m_timelineTitle->setText(title);
     QList<QTreeWidgetItem *> items;
     for (const journey::TimelineEntry &e : j->timeline()) {
-        QString detail = e.from == e.to && e.seq != j->timeline().first().seq
+        QString detail = e.from == e.to
             ? journey::stageTitle(e.to)
             : tr("%1 \u2192 %2").arg(journey::stageTitle(e.from), journey::stageTitle(e.to));
         if (!e.note.isEmpty())

@@ -5,6 +5,7 @@
 #include "app/onboarding/deviceregistry.h"
 #include "app/simulator/ble/simulatedblebackend.h"
 #include "app/transport/serialdiscovery.h"
+#include "ui/boardpanel.h"
 #include "ui/comparepanel.h"
 #include "ui/credentialspanel.h"
 #include "ui/devicedetailpanel.h"
@@ -105,6 +106,10 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     m_pages->addTab(m_compare, tr("Compare"));
     m_credentials->setObjectName(QStringLiteral("credentialsPanel"));
     m_pages->addTab(m_credentials, tr("Credentials"));
+    m_board = new BoardPanel(this);
+    m_board->setObjectName(QStringLiteral("boardPanel"));
+    m_board->setStoreOpener([workbench] { return workbench->openStore(); });
+    m_pages->addTab(m_board, tr("Board"));
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
@@ -115,6 +120,7 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
 
     connect(m_devices, &DevicesPanel::currentDeviceChanged, this, &MainWindow::showDevice);
     connect(m_pages, &QTabWidget::currentChanged, this, &MainWindow::pageChanged);
+    connect(m_board, &BoardPanel::deviceActivated, this, &MainWindow::showBoardDevice);
     connect(m_detail, &DeviceDetailPanel::writeCredentialsRequested, this,
         &MainWindow::writeCredentials);
     if (DeviceRegistry *registry = workbench->registry()) {
@@ -150,6 +156,9 @@ void MainWindow::buildMenus()
         action->setShortcut(QKeySequence(Qt::ControlModifier | Qt::Key(Qt::Key_1 + int(page))));
         connect(action, &QAction::triggered, this, [this, page] { showPage(page); });
     }
+    QAction *board = view->addAction(tr("&Board"));
+    board->setShortcut(QKeySequence(Qt::ControlModifier | Qt::Key_6));
+    connect(board, &QAction::triggered, this, [this] { m_pages->setCurrentWidget(m_board); });
     view->addSeparator();
     QAction *reset = view->addAction(tr("&Reset Layout"));
     connect(reset, &QAction::triggered, this, &MainWindow::resetLayout);
@@ -190,6 +199,10 @@ void MainWindow::showPage(Page page)
 
 bool MainWindow::showPage(const QString &name)
 {
+    if (name.compare(QStringLiteral("board"), Qt::CaseInsensitive) == 0) {
+        m_pages->setCurrentWidget(m_board);
+        return true;
+    }
     const QString pages[] = {QStringLiteral("devices"), QStringLiteral("profiles"),
         QStringLiteral("compare"), QStringLiteral("credentials")};
     for (int i = 0; i < 4; ++i) {
@@ -224,6 +237,19 @@ void MainWindow::writeCredentials(DeviceSession *session)
     WriteCredentialsDialog dialog(session, m_workbench->profiles(), seq, this);
     dialog.exec();
     m_credentials->refresh();
+}
+
+void MainWindow::showBoardDevice(const QString &id)
+{
+    const DeviceRegistry *registry = m_workbench->registry();
+    if (!registry || !registry->find(id)) {
+        statusBar()->showMessage(
+            tr("%1 is not on the Devices page: it is not connected to this bench now.").arg(id),
+            6000);
+        return;
+    }
+    showPage(Page::Devices);
+    m_devices->selectDevice(id);
 }
 
 void MainWindow::showDevice(const QString &id)

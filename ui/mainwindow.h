@@ -8,6 +8,7 @@ class QTabWidget;
 
 namespace provbench {
 
+class BoardPanel;
 class ComparePanel;
 class CredentialsPanel;
 class DeviceDetailPanel;
@@ -38,6 +39,9 @@ public:
     TracePanel *tracePanel() const { return m_trace; }
     ProfilesPanel *profilesPanel() const { return m_profiles; }
     ComparePanel *comparePanel() const { return m_compare; }
+    // The onboarding board (tab "Board", --page board); it opens the workspace
+    // store the first time it is shown.
+    BoardPanel *boardPanel() const { return m_board; }
     CredentialsPanel *credentialsPanel() const { return m_credentials; }
 
     enum class Page { Devices, Profiles, Compare, Credentials };
@@ -58,6 +62,8 @@ private:
     void restoreSettings();
     void pageChanged(int index);
     void writeCredentials(DeviceSession *session);
+    // A device double-clicked on the board: show it on the Devices page when it is there.
+    void showBoardDevice(const QString &id);
 
     Workbench *m_workbench;
     DevicesPanel *m_devices;
@@ -66,6 +72,7 @@ private:
     QSplitter *m_vertical;
     QSplitter *m_horizontal;
     QLabel *m_counts;
+    BoardPanel *m_board = nullptr;
     ProfilesPanel *m_profiles;
     ComparePanel *m_compare;
     CredentialsPanel *m_credentials;

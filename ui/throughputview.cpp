@@ -72,17 +72,20 @@ void ThroughputView::paintEvent(QPaintEvent *)
     p.fillRect(rect(), pal.color(QPalette::Base));
     const QFontMetrics fm = p.fontMetrics();
 
+    // Title on the left, the current rate on the right; the title gives way.
+    const QRect titleRect(8, 4, width() - 16, fm.height());
+    const QString rate = tr("now %1/min (5 min avg)").arg(m_rate, 0, 'f', 1);
+    const int rateWidth = fm.horizontalAdvance(rate) + 12;
     QFont bold = font();
     bold.setBold(true);
     p.setFont(bold);
     p.setPen(pal.color(QPalette::Text));
-    const QRect titleRect(8, 4, width() - 16, fm.height());
-    p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter,
-        tr("Onboarded per minute, last %1 min").arg(m_minutes));
+    p.drawText(titleRect.adjusted(0, 0, -rateWidth, 0), Qt::AlignLeft | Qt::AlignVCenter,
+        p.fontMetrics().elidedText(tr("Onboarded per minute, last %1 min").arg(m_minutes),
+            Qt::ElideRight, titleRect.width() - rateWidth));
     p.setFont(font());
     p.setPen(pal.color(QPalette::PlaceholderText));
-    p.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter,
-        tr("now %1/min (5 min avg)").arg(m_rate, 0, 'f', 1));
+    p.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, rate);
 
     int max = 0;
     for (int v : m_bars)
