@@ -118,13 +118,13 @@ Result<EnrollmentRequest> ApprovalQueue::approve(qint64 id, const QString &by)
     return decide(id, EnrollmentRequest::State::Approved, by);
 }
 
-Result<EnrollmentRequest> ApprovalQueue::deny(qint64 id, const QString &by)
+Result<EnrollmentRequest> ApprovalQueue::deny(qint64 id, const QString &by, const QString &reason)
 {
-    return decide(id, EnrollmentRequest::State::Denied, by);
+    return decide(id, EnrollmentRequest::State::Denied, by, reason);
 }
 
 Result<EnrollmentRequest> ApprovalQueue::decide(
-    qint64 id, EnrollmentRequest::State state, const QString &by)
+    qint64 id, EnrollmentRequest::State state, const QString &by, const QString &reason)
 {
     auto current = get(id);
     if (!current)
@@ -145,10 +145,13 @@ Result<EnrollmentRequest> ApprovalQueue::decide(
                 .arg(now ? stateName(now->state) : QStringLiteral("decided"),
                     now ? now->decidedBy : QStringLiteral("someone else")));
     }
-    auto audited = m_store.audit().append(QStringLiteral("enroll.") + word, current->deviceId,
-        QJsonObject{{QStringLiteral("request"), id},
-            {QStringLiteral("csr_sha256"), current->csrFingerprint},
-            {QStringLiteral("decided_by"), by}});
+    QJsonObject details{{QStringLiteral("request"), id},
+        {QStringLiteral("csr_sha256"), current->csrFingerprint},
+        {QStringLiteral("decided_by"), by}};
+    if (!reason.trimmed().isEmpty())
+        details.insert(QStringLiteral("reason"), reason.trimmed().left(500));
+    auto audited
+        = m_store.audit().append(QStringLiteral("enroll.") + word, current->deviceId, details);
     if (!audited)
         return std::unexpected(audited.error());
     return get(id);

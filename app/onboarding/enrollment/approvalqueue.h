@@ -49,10 +49,12 @@ public:
     Result<QList<EnrollmentRequest>> pending() const;
     // Only a pending request can be decided; `by` is who decided (actor).
     Result<EnrollmentRequest> approve(qint64 id, const QString &by);
-    Result<EnrollmentRequest> deny(qint64 id, const QString &by);
+    // `reason`, when given, goes into the "enroll.denied" record.
+    Result<EnrollmentRequest> deny(qint64 id, const QString &by, const QString &reason = {});
 
 private:
-    Result<EnrollmentRequest> decide(qint64 id, EnrollmentRequest::State state, const QString &by);
+    Result<EnrollmentRequest> decide(
+        qint64 id, EnrollmentRequest::State state, const QString &by, const QString &reason = {});
     store::Store &m_store;
 };
 

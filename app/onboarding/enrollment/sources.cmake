@@ -8,4 +8,5 @@ target_sources(provbench_core PRIVATE
     onboarding/enrollment/estservicepolicy.cpp
     onboarding/enrollment/servercertificate.h onboarding/enrollment/servercertificate.cpp
     onboarding/enrollment/estserver.h onboarding/enrollment/estserver.cpp
+    onboarding/enrollment/esthost.h onboarding/enrollment/esthost.cpp
 )

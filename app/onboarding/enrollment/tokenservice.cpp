@@ -95,6 +95,37 @@ Result<TokenCheck> TokenService::check(const QString &deviceId, QByteArrayView t
     return result;
 }
 
+Result<QList<TokenRecord>> TokenService::recent(const QString &deviceId, int limit) const
+{
+    const QString where = deviceId.isEmpty() ? QString() : QStringLiteral(" WHERE device_id = ?");
+    QVariantList values;
+    if (!deviceId.isEmpty())
+        values.append(deviceId);
+    values.append(std::max(1, limit));
+    auto q = m_store.database().exec(
+        QStringLiteral("SELECT id, device_id, created_at, expires_at, single_use, used_at, "
+                       "used_by_peer FROM enrollment_tokens%1 ORDER BY created_at DESC, id "
+                       "LIMIT ?")
+            .arg(where),
+        values);
+    if (!q)
+        return std::unexpected(q.error());
+    QList<TokenRecord> list;
+    while (q->next()) {
+        TokenRecord r;
+        r.id = q->value(0).toString();
+        r.deviceId = q->value(1).toString();
+        r.createdAt = QDateTime::fromString(q->value(2).toString(), Qt::ISODateWithMs);
+        r.expiresAt = QDateTime::fromString(q->value(3).toString(), Qt::ISODateWithMs);
+        r.singleUse = q->value(4).toInt() != 0;
+        if (!q->value(5).isNull())
+            r.usedAt = QDateTime::fromString(q->value(5).toString(), Qt::ISODateWithMs);
+        r.usedBy = q->value(6).toString();
+        list.append(r);
+    }
+    return list;
+}
+
 Result<bool> TokenService::consume(const QString &tokenId, const QString &peer)
 {
     // The condition makes the update the arbiter: of two racing requests

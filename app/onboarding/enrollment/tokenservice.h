@@ -3,6 +3,7 @@
 #include "app/core/error.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QString>
 
 #include <chrono>
@@ -46,6 +47,18 @@ struct TokenCheck
     QString usedBy; // Replayed: the peer that consumed it
 };
 
+// A token as listed (never the secret, never its hash).
+struct TokenRecord
+{
+    QString id;
+    QString deviceId;
+    QDateTime createdAt;
+    QDateTime expiresAt;
+    bool singleUse = true;
+    QDateTime usedAt; // invalid: not used yet
+    QString usedBy;   // the peer that used it last
+};
+
 class TokenService
 {
 public:
@@ -68,6 +81,9 @@ public:
     Result<bool> consume(const QString &tokenId, const QString &peer);
     // check() and, when valid, consume(): the verdict after both.
     Result<TokenCheck> redeem(const QString &deviceId, QByteArrayView token, const QString &peer);
+
+    // The newest tokens first (all devices when `deviceId` is empty), at most `limit`.
+    Result<QList<TokenRecord>> recent(const QString &deviceId = {}, int limit = 50) const;
 
     // SHA-256 of the token, lower-case hex: what the table stores.
     static QString hashToken(QByteArrayView token);
