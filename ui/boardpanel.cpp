@@ -127,7 +127,9 @@ BoardPanel::BoardPanel(QWidget *parent)
 
     connect(m_pipeline, &PipelineView::stageClicked, this, &BoardPanel::onStageClicked);
     connect(m_failures, &FailureView::reasonClicked, this, &BoardPanel::onReasonClicked);
-    connect(m_devices, &BoardDeviceModel::flushed, this, [this] {
+    connect(m_devices, &BoardDeviceModel::flushed, this, [this](int inserted) {
+        if (inserted > 0)
+            fitIdColumn();
         refreshChoices();
         showTimeline();
         updateSummary();
@@ -268,6 +270,7 @@ Result<void> BoardPanel::attach(store::Store *store)
     m_counts->setFilter(m_counts->filter()); // recounts now
     m_failureModel->setFilter(m_failureModel->filter());
     m_throughput->refresh();
+    fitIdColumn();
     m_feed = std::make_unique<journey::BoardFeed>(*store, m_board);
     connect(
         m_feed.get(), &journey::BoardFeed::changed, this, [this](const journey::BoardDelta &delta) {
@@ -390,6 +393,19 @@ void BoardPanel::refreshChoices()
     fillChoices(m_site, tr("All sites"), sorted(sites));
     fillChoices(m_profile, tr("All profiles"), sorted(profiles));
     fillChoices(m_transport, tr("All transports"), sorted(transports));
+    // Devices found on the bench have no site or profile: no empty columns then.
+    m_site->setVisible(!sites.isEmpty() || m_site->currentIndex() > 0);
+    m_profile->setVisible(!profiles.isEmpty() || m_profile->currentIndex() > 0);
+    m_table->setColumnHidden(BoardDeviceModel::SiteColumn, sites.isEmpty());
+    m_table->setColumnHidden(BoardDeviceModel::ProfileColumn, profiles.isEmpty());
+}
+
+// Device ids are port paths or BLE addresses: show them whole when they fit.
+void BoardPanel::fitIdColumn()
+{
+    m_table->resizeColumnToContents(BoardDeviceModel::IdColumn);
+    m_table->setColumnWidth(BoardDeviceModel::IdColumn,
+        std::clamp(m_table->columnWidth(BoardDeviceModel::IdColumn), 120, 320));
 }
 
 void BoardPanel::selectDevice(const QString &id)

@@ -95,6 +95,7 @@ private:
     void showProblem(const QString &text, bool canRetry);
     void applyFilters();
     void refreshChoices();
+    void fitIdColumn();
     void refreshReasonFilter();
     void showTimeline();
     void onStageClicked(std::optional<journey::Stage> stage);

@@ -81,8 +81,8 @@ void ThroughputView::paintEvent(QPaintEvent *)
     p.setFont(bold);
     p.setPen(pal.color(QPalette::Text));
     p.drawText(titleRect.adjusted(0, 0, -rateWidth, 0), Qt::AlignLeft | Qt::AlignVCenter,
-        p.fontMetrics().elidedText(tr("Onboarded per minute, last %1 min").arg(m_minutes),
-            Qt::ElideRight, titleRect.width() - rateWidth));
+        p.fontMetrics().elidedText(
+            tr("Onboarded per minute"), Qt::ElideRight, titleRect.width() - rateWidth));
     p.setFont(font());
     p.setPen(pal.color(QPalette::PlaceholderText));
     p.drawText(titleRect, Qt::AlignRight | Qt::AlignVCenter, rate);

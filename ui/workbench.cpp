@@ -100,6 +100,12 @@ Result<void> Workbench::start(const Options &options)
             return profiles;
         result.error().message += QStringLiteral("\n\n") + profiles.error().message;
     }
+    if (options.demoCount > 0 && profiles) {
+        // The demo's store is temporary and cheap: record from the first
+        // device on, so the board shows every journey whole. (Otherwise the
+        // store opens with the Board page; the board page reports a failure.)
+        (void)openStore();
+    }
     return result;
 }
 

@@ -101,7 +101,7 @@ public:
     QString workspacePath() const { return m_workspacePath; }
 
     // Opens the workspace's store (its SQLite database) the first time it is
-    // asked for, and from then on records the journey of every device the
+    // asked for (in demo mode at start()), and from then on records the journey of every device the
     // registry sees (device.discovered, device.identified, writes and
     // failures) so the onboarding board shows it. A failure says why and is
     // retried on the next call.
