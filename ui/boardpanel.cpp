@@ -81,7 +81,7 @@ BoardPanel::BoardPanel(QWidget *parent)
     connect(m_retry, &QPushButton::clicked, this, &BoardPanel::openStore);
 
     m_pipeline = new PipelineView(this);
-    m_pipeline->setObjectName(QStringLiteral("pipelineView"));
+    m_pipeline->setObjectName(QStringLiteral("boardPipeline"));
     m_pipeline->setModel(m_counts);
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("boardSummary"));
@@ -172,22 +172,22 @@ QWidget *BoardPanel::buildFilterBar()
         connect(c, &QComboBox::currentIndexChanged, this, &BoardPanel::applyFilters);
         return c;
     };
-    m_site = combo("siteFilter", tr("All sites"));
-    m_profile = combo("profileFilter", tr("All profiles"));
-    m_stage = combo("stageFilter", tr("All stages"));
+    m_site = combo("boardSiteFilter", tr("All sites"));
+    m_profile = combo("boardProfileFilter", tr("All profiles"));
+    m_stage = combo("boardStageFilter", tr("All stages"));
     for (int i = 0; i < journey::kStageCount; ++i)
         m_stage->addItem(journey::stageTitle(Stage(i)), journey::stageName(Stage(i)));
-    m_transport = combo("transportFilter", tr("All transports"));
+    m_transport = combo("boardTransportFilter", tr("All transports"));
     m_stuckOnly = new QCheckBox(tr("Stuck only"), bar);
-    m_stuckOnly->setObjectName(QStringLiteral("stuckOnly"));
+    m_stuckOnly->setObjectName(QStringLiteral("boardStuckOnly"));
     connect(m_stuckOnly, &QCheckBox::toggled, this, &BoardPanel::applyFilters);
     m_reasonChip = new QLabel(bar);
-    m_reasonChip->setObjectName(QStringLiteral("reasonFilter"));
+    m_reasonChip->setObjectName(QStringLiteral("boardReasonFilter"));
     m_reasonChip->setStyleSheet(QStringLiteral(
         "QLabel { background: #fee2e2; color: #991b1b; border-radius: 3px; padding: 2px 6px; }"));
     m_reasonChip->hide();
     m_clear = new QPushButton(tr("Clear Filters"), bar);
-    m_clear->setObjectName(QStringLiteral("clearFilters"));
+    m_clear->setObjectName(QStringLiteral("boardClearFilters"));
     connect(m_clear, &QPushButton::clicked, this, &BoardPanel::clearFilters);
     for (QWidget *w : std::initializer_list<QWidget *>{
              m_site, m_profile, m_stage, m_transport, m_stuckOnly, m_reasonChip})
@@ -203,20 +203,20 @@ QWidget *BoardPanel::buildSide()
     side->setObjectName(QStringLiteral("boardSide"));
     side->setChildrenCollapsible(false);
     m_throughput = new ThroughputView(side);
-    m_throughput->setObjectName(QStringLiteral("throughputView"));
+    m_throughput->setObjectName(QStringLiteral("boardThroughput"));
     m_throughput->setBoard(&m_board);
     m_failures = new FailureView(side);
-    m_failures->setObjectName(QStringLiteral("failureView"));
+    m_failures->setObjectName(QStringLiteral("boardFailures"));
     m_failures->setModel(m_failureModel);
 
     auto *timelineBox = new QWidget(side);
     auto *timelineLayout = new QVBoxLayout(timelineBox);
     timelineLayout->setContentsMargins(0, 4, 0, 0);
     m_timelineTitle = new QLabel(tr("Select a device to see its timeline."), timelineBox);
-    m_timelineTitle->setObjectName(QStringLiteral("timelineTitle"));
+    m_timelineTitle->setObjectName(QStringLiteral("boardTimelineTitle"));
     m_timelineTitle->setWordWrap(true);
     m_timeline = new QTreeWidget(timelineBox);
-    m_timeline->setObjectName(QStringLiteral("timelineView"));
+    m_timeline->setObjectName(QStringLiteral("boardTimeline"));
     m_timeline->setRootIsDecorated(false);
     m_timeline->setHeaderLabels({tr("Time"), tr("Event"), tr("Detail")});
     m_timeline->setColumnWidth(0, 80);

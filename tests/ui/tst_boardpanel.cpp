@@ -195,7 +195,7 @@ void tst_BoardPanel::failureBreakdown_clickListsTheDevicesBehindAReason()
     QTest::mouseClick(failures, Qt::LeftButton, {}, failures->rowRect(0).center());
     QCOMPARE(failures->selectedReason(), kReason);
     QCOMPARE(shownIds(), QStringList{deviceId(30)});
-    QVERIFY(m_panel->findChild<QLabel *>(QStringLiteral("reasonFilter"))->isVisible());
+    QVERIFY(m_panel->findChild<QLabel *>(QStringLiteral("boardReasonFilter"))->isVisible());
 
     QTest::mouseClick(failures, Qt::LeftButton, {}, failures->rowRect(0).center());
     QVERIFY(failures->selectedReason().isEmpty());
@@ -228,8 +228,8 @@ void tst_BoardPanel::pipeline_clickFiltersTheTableAndClickAgainClears()
 
 void tst_BoardPanel::filters_siteAndTransportNarrowTableAndCounts()
 {
-    auto *site = m_panel->findChild<QComboBox *>(QStringLiteral("siteFilter"));
-    auto *transport = m_panel->findChild<QComboBox *>(QStringLiteral("transportFilter"));
+    auto *site = m_panel->findChild<QComboBox *>(QStringLiteral("boardSiteFilter"));
+    auto *transport = m_panel->findChild<QComboBox *>(QStringLiteral("boardTransportFilter"));
     QVERIFY(site && transport);
     QCOMPARE(site->count(), 3); // all, Berlin, Hamburg
     site->setCurrentIndex(site->findData(QStringLiteral("Berlin")));
@@ -290,7 +290,7 @@ void tst_BoardPanel::selectDevice_showsItsTimeline()
     QCOMPARE(timeline->topLevelItem(2)->text(1), QStringLiteral("outcome.write"));
     QVERIFY(timeline->topLevelItem(2)->text(2).contains(kReason));
     QVERIFY(timeline->topLevelItem(2)->text(2).contains(QStringLiteral("Failed")));
-    QVERIFY(m_panel->findChild<QLabel *>(QStringLiteral("timelineTitle"))
+    QVERIFY(m_panel->findChild<QLabel *>(QStringLiteral("boardTimelineTitle"))
                 ->text()
                 .contains(deviceId(30)));
 
