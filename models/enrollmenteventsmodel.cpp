@@ -22,11 +22,16 @@ QString EnrollmentEventsModel::summary(const store::AuditRecord &record)
     const QJsonObject d = record.detailsObject();
     auto text
         = [&d](const char *key) { return d.value(QLatin1String(key)).toVariant().toString(); };
+    auto time = [&text](const char *key) {
+        const QDateTime t = QDateTime::fromString(text(key), Qt::ISODateWithMs);
+        return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                           : text(key);
+    };
     QStringList parts;
     const QString &kind = record.kind;
     if (kind == u"token.issued") {
         parts << tr("token %1, expires %2, %3")
-                     .arg(text("token_id"), text("expires_at"),
+                     .arg(text("token_id"), time("expires_at"),
                          d.value(QStringLiteral("single_use")).toBool() ? tr("single use")
                                                                         : tr("reusable"));
     } else if (kind == u"enroll.request") {
@@ -39,7 +44,7 @@ QString EnrollmentEventsModel::summary(const store::AuditRecord &record)
                          kind == u"enroll.approved" ? tr("approved") : tr("denied"),
                          text("decided_by"));
     } else if (kind == u"cert.issued") {
-        parts << tr("serial %1, valid until %2").arg(text("serial"), text("not_after"));
+        parts << tr("serial %1, valid until %2").arg(text("serial"), time("not_after"));
     } else if (kind == u"checkin") {
         if (!text("firmware").isEmpty())
             parts << tr("firmware %1").arg(text("firmware"));
@@ -48,7 +53,7 @@ QString EnrollmentEventsModel::summary(const store::AuditRecord &record)
             parts << text("status");
     }
     if (!text("reason").isEmpty())
-        parts << text("reason");
+        parts << (parts.isEmpty() ? text("reason") : QStringLiteral("\u2014 ") + text("reason"));
     if (!text("peer").isEmpty())
         parts << tr("(from %1)").arg(text("peer"));
     return parts.join(u' ');

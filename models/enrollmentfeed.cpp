@@ -45,6 +45,7 @@ Result<void> EnrollmentFeed::refresh()
         result = pollTokens();
     if (result)
         result = pollEvents();
+    Q_EMIT refreshed();
     if (!result) {
         if (result.error().message != m_lastError) {
             m_lastError = result.error().message;

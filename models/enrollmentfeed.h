@@ -46,6 +46,8 @@ public:
 
 Q_SIGNALS:
     void tokensChanged();
+    // After every poll, successful or not.
+    void refreshed();
     void errorOccurred(const QString &message);
 
 private:

@@ -44,6 +44,19 @@ QString idleStyle()
                           " #d1d5db; border-radius: 4px; padding: 6px; }");
 }
 
+// Fixed widths that fit the usual values; `stretch` takes the rest.
+void sizeColumns(QTableView *view, const QList<int> &widths, int stretch)
+{
+    QHeaderView *header = view->horizontalHeader();
+    header->setStretchLastSection(false);
+    for (int column = 0; column < widths.size(); ++column) {
+        header->setSectionResizeMode(
+            column, column == stretch ? QHeaderView::Stretch : QHeaderView::Interactive);
+        if (column != stretch)
+            header->resizeSection(column, widths.at(column));
+    }
+}
+
 QTableView *makeTable(const QString &name, QWidget *parent)
 {
     auto *view = new QTableView(parent);
@@ -54,8 +67,6 @@ QTableView *makeTable(const QString &name, QWidget *parent)
     view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     view->setAlternatingRowColors(true);
     view->setWordWrap(false);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     return view;
 }
 
@@ -77,6 +88,7 @@ EnrollmentPanel::EnrollmentPanel(
     lower->addWidget(buildEventsBox());
     lower->setStretchFactor(0, 2);
     lower->setStretchFactor(1, 3);
+    lower->setSizes({650, 710});
     lower->setChildrenCollapsible(false);
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(buildPendingBox());
@@ -88,7 +100,6 @@ EnrollmentPanel::EnrollmentPanel(
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
     layout->addWidget(buildServiceBox());
-    layout->addWidget(m_message);
     layout->addWidget(splitter, 1);
     m_body = splitter;
     updateServiceState();
@@ -156,6 +167,7 @@ QWidget *EnrollmentPanel::buildServiceBox()
 QWidget *EnrollmentPanel::buildPendingBox()
 {
     auto *box = new QGroupBox(tr("Waiting for approval"), this);
+    m_pendingBox = box;
     m_pending = makeTable(QStringLiteral("pendingTable"), box);
     m_approve = new QPushButton(tr("Approve"), box);
     m_approve->setObjectName(QStringLiteral("approveRequest"));
@@ -188,8 +200,12 @@ QWidget *EnrollmentPanel::buildPendingBox()
     buttons->addStretch(0);
     buttons->addWidget(m_approve);
     buttons->addWidget(m_deny);
+    // Decisions and database problems are said here, next to the list, so
+    // the rest of the page does not move.
+    m_message->setParent(box);
     auto *layout = new QVBoxLayout(box);
     layout->addWidget(m_pending, 1);
+    layout->addWidget(m_message);
     layout->addLayout(buttons);
     updateDecisionButtons();
     return box;
@@ -235,12 +251,30 @@ store::Store *EnrollmentPanel::store()
     m_message->hide();
     m_feed = new EnrollmentFeed(*m_store, this);
     m_pending->setModel(m_feed->pending());
+    sizeColumns(m_pending, {170, 110, 220, 150, 170}, PendingRequestsModel::SubjectColumn);
     m_events->setModel(m_feed->events());
+    sizeColumns(m_events, {135, 110, 110, 200}, EnrollmentEventsModel::SummaryColumn);
     m_tokens->setFeed(m_feed);
     connect(m_pending->selectionModel(), &QItemSelectionModel::selectionChanged, this,
         &EnrollmentPanel::updateDecisionButtons);
+    // A request decided elsewhere leaves the list: its selection must not
+    // slide to the next request, which the user did not pick.
+    connect(m_feed->pending(), &QAbstractItemModel::rowsAboutToBeRemoved, this,
+        [this](const QModelIndex &, int first, int last) {
+            const QModelIndexList rows = m_pending->selectionModel()->selectedRows();
+            if (!rows.isEmpty() && rows.first().row() >= first && rows.first().row() <= last) {
+                m_pending->selectionModel()->clear();
+                m_denyRow->hide();
+            }
+        });
     connect(m_feed->pending(), &QAbstractItemModel::rowsRemoved, this,
         &EnrollmentPanel::updateDecisionButtons);
+    connect(m_feed, &EnrollmentFeed::refreshed, this, [this] {
+        const int waiting = m_feed->pending()->rowCount();
+        m_pendingBox->setTitle(waiting == 0 ? tr("Waiting for approval: none")
+                                            : tr("Waiting for approval: %1").arg(waiting));
+        updateServiceState();
+    });
     connect(m_feed, &EnrollmentFeed::errorOccurred, this,
         [this](const QString &text) { showMessage(false, text); });
     m_host = std::make_unique<enrollment::EstHost>(m_library->workspace(), *m_store);
@@ -322,7 +356,7 @@ void EnrollmentPanel::updateServiceState()
                 .arg(m_host->url().toHtmlEscaped(), m_host->caFingerprint(),
                     m_host->manualApproval() ? tr(" \u2014 every enrollment waits for approval")
                                              : QString()));
-        m_counts->setText(tr("%1 requests \u00b7 %2 enrollments \u00b7 %3 open")
+        m_counts->setText(tr("Requests: %1 \u00b7 enrollments: %2 \u00b7 open connections: %3")
                               .arg(m_host->requestsServed())
                               .arg(m_host->enrollmentsServed())
                               .arg(m_host->openConnections()));

@@ -8,6 +8,7 @@
 #include <memory>
 
 class QCheckBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -105,6 +106,7 @@ private:
     QString m_problem; // why the service is not running, empty when stopped on purpose
     QLabel *m_counts = nullptr;
     QLabel *m_message = nullptr;
+    QGroupBox *m_pendingBox = nullptr;
     QTableView *m_pending = nullptr;
     QPushButton *m_approve = nullptr;
     QPushButton *m_deny = nullptr;

@@ -99,6 +99,7 @@ EnrollmentTokensBox::EnrollmentTokensBox(std::function<store::Store *()> store, 
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
@@ -150,6 +151,7 @@ bool EnrollmentTokensBox::issue(const QString &deviceId, int ttlMinutes, bool si
             .arg(issued->id, id.toHtmlEscaped(), singleUse ? tr("single use") : tr("reusable"),
                 shortTime(issued->expiresAt)));
     m_token->setText(issued->token);
+    m_token->setCursorPosition(0);
     m_tokenRow->show();
     m_message->hide();
     if (m_feed)

@@ -80,7 +80,8 @@ int main(int argc, char *argv[])
             "data folder; a temporary one in demo mode)."),
         QStringLiteral("DIR"));
     const QCommandLineOption pageOption(QStringLiteral("page"),
-        QApplication::translate("main", "Page to open: devices, profiles, compare or credentials."),
+        QApplication::translate(
+            "main", "Page to open: devices, profiles, compare, credentials or enrollment."),
         QStringLiteral("NAME"));
     parser.addOptions({demoOption, demoCountOption, bleTroubleOption, noBleOption, portOption,
         watchDirOption, workspaceOption, pageOption});
@@ -122,7 +123,7 @@ int main(int argc, char *argv[])
     if (parser.isSet(pageOption) && !window.showPage(parser.value(pageOption))) {
         fprintf(stderr, "%s\n",
             qPrintable(QApplication::translate(
-                "main", "--page takes devices, profiles, compare or credentials.")));
+                "main", "--page takes devices, profiles, compare, credentials or enrollment.")));
         return 2;
     }
     window.show();

@@ -10,6 +10,7 @@
 #include "ui/credentialspanel.h"
 #include "ui/devicedetailpanel.h"
 #include "ui/devicespanel.h"
+#include "ui/enrollmentpanel.h"
 #include "ui/profilespanel.h"
 #include "ui/tracepanel.h"
 #include "ui/workbench.h"
@@ -57,6 +58,8 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
       m_profiles(new ProfilesPanel(workbench->profiles(), this)),
       m_compare(new ComparePanel(workbench->profiles(), this)),
       m_credentials(new CredentialsPanel(workbench->profiles(), this)),
+      m_enrollment(new EnrollmentPanel(
+          workbench->profiles(), [workbench] { return workbench->openStore(); }, this)),
       m_pages(new QTabWidget(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -106,6 +109,8 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     m_pages->addTab(m_compare, tr("Compare"));
     m_credentials->setObjectName(QStringLiteral("credentialsPanel"));
     m_pages->addTab(m_credentials, tr("Credentials"));
+    m_enrollment->setObjectName(QStringLiteral("enrollmentPanel"));
+    m_pages->addTab(m_enrollment, tr("Enrollment"));
     m_board = new BoardPanel(this);
     m_board->setObjectName(QStringLiteral("boardPanel"));
     m_board->setStoreOpener([workbench] { return workbench->openStore(); });
@@ -123,6 +128,8 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     connect(m_board, &BoardPanel::deviceActivated, this, &MainWindow::showBoardDevice);
     connect(m_detail, &DeviceDetailPanel::writeCredentialsRequested, this,
         &MainWindow::writeCredentials);
+    connect(m_enrollment, &EnrollmentPanel::openCredentialsRequested, this,
+        [this] { showPage(Page::Credentials); });
     if (DeviceRegistry *registry = workbench->registry()) {
         for (auto signal : {&DeviceRegistry::deviceAdded, &DeviceRegistry::deviceRemoved,
                  &DeviceRegistry::deviceChanged})
@@ -148,9 +155,9 @@ void MainWindow::buildMenus()
     connect(quit, &QAction::triggered, this, &QWidget::close);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    const std::pair<Page, QString> pages[]
-        = {{Page::Devices, tr("&Devices")}, {Page::Profiles, tr("&Profiles")},
-            {Page::Compare, tr("&Compare")}, {Page::Credentials, tr("C&redentials")}};
+    const std::pair<Page, QString> pages[] = {{Page::Devices, tr("&Devices")},
+        {Page::Profiles, tr("&Profiles")}, {Page::Compare, tr("&Compare")},
+        {Page::Credentials, tr("C&redentials")}, {Page::Enrollment, tr("&Enrollment")}};
     for (const auto &[page, text] : pages) {
         QAction *action = view->addAction(text);
         action->setShortcut(QKeySequence(Qt::ControlModifier | Qt::Key(Qt::Key_1 + int(page))));
@@ -204,8 +211,8 @@ bool MainWindow::showPage(const QString &name)
         return true;
     }
     const QString pages[] = {QStringLiteral("devices"), QStringLiteral("profiles"),
-        QStringLiteral("compare"), QStringLiteral("credentials")};
-    for (int i = 0; i < 4; ++i) {
+        QStringLiteral("compare"), QStringLiteral("credentials"), QStringLiteral("enrollment")};
+    for (int i = 0; i < int(std::size(pages)); ++i) {
         if (name.compare(pages[i], Qt::CaseInsensitive) == 0) {
             showPage(Page(i));
             return true;

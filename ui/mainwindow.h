@@ -14,6 +14,7 @@ class CredentialsPanel;
 class DeviceDetailPanel;
 class DeviceSession;
 class DevicesPanel;
+class EnrollmentPanel;
 class ProfilesPanel;
 class TracePanel;
 class Workbench;
@@ -21,7 +22,8 @@ class Workbench;
 // Wires the panels together and nothing more. Four pages: Devices (the
 // devices list drives the detail and trace panels), Profiles (library and
 // editor), Compare and Credentials (the workspace CA; a device's "Write
-// credentials" opens the dialog). Leaving the Profiles page or closing the window with
+// credentials" opens the dialog), and Enrollment (the built-in EST service; its
+// "Go to Credentials" leads to the CA). Leaving the Profiles page or closing the window with
 // unsaved profile changes asks first. The menus add a port path, switch
 // pages, reset the layout and show About; the status bar counts devices per
 // state. In demo mode a banner names the simulator folder and the demo Wi-Fi
@@ -43,10 +45,11 @@ public:
     // store the first time it is shown.
     BoardPanel *boardPanel() const { return m_board; }
     CredentialsPanel *credentialsPanel() const { return m_credentials; }
+    EnrollmentPanel *enrollmentPanel() const { return m_enrollment; }
 
-    enum class Page { Devices, Profiles, Compare, Credentials };
+    enum class Page { Devices, Profiles, Compare, Credentials, Enrollment };
     void showPage(Page page);
-    // "devices", "profiles", "compare" or "credentials"; false for another name.
+    // "devices", "profiles", "compare", "credentials" or "enrollment"; false for another name.
     bool showPage(const QString &name);
 
 protected:
@@ -76,6 +79,7 @@ private:
     ProfilesPanel *m_profiles;
     ComparePanel *m_compare;
     CredentialsPanel *m_credentials;
+    EnrollmentPanel *m_enrollment;
     QTabWidget *m_pages;
     int m_lastPage = 0;
 };

@@ -186,7 +186,7 @@ void tst_EnrollmentPanel::pendingRequest_approvedInTable_deviceGetsCertificateOn
     QVERIFY(eventRow(QStringLiteral("enroll.pending"), QStringLiteral("dev-1")) >= 0);
     QTRY_VERIFY(m_panel->findChild<QLabel *>(QStringLiteral("serviceCounts"))
                     ->text()
-                    .contains(QStringLiteral("1 enrollments")));
+                    .contains(QStringLiteral("enrollments: 1")));
 }
 
 void tst_EnrollmentPanel::deny_withInlineReason_retryRefusedAndReasonAudited()
