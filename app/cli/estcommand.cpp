@@ -3,12 +3,12 @@
 #include "app/cli/clivault.h"
 #include "app/cli/commands.h"
 #include "app/crypto/certificateauthority.h"
+#include "app/onboarding/enrollment/esthost.h"
 #include "app/onboarding/enrollment/estserver.h"
 #include "app/onboarding/enrollment/servercertificate.h"
 #include "app/profiles/profilelibrary.h"
 
 #include <QCoreApplication>
-#include <QNetworkInterface>
 #include <QSocketNotifier>
 
 #include <csignal>
@@ -50,57 +50,13 @@ Result<void> quitOnSignals(QObject *context)
     return {};
 }
 
-struct ListenAddress
-{
-    QHostAddress address;
-    quint16 port = 0;
-};
-
 Result<ListenAddress> parseListen(const QString &text)
 {
-    const qsizetype colon = text.lastIndexOf(u':');
-    bool ok = false;
-    const uint port = colon < 0 ? 0 : text.mid(colon + 1).toUInt(&ok);
-    QString host = colon < 0 ? QString() : text.left(colon);
-    if (host.startsWith(u'[') && host.endsWith(u']'))
-        host = host.mid(1, host.size() - 2);
-    QHostAddress address;
-    if (host == u"localhost")
-        address = QHostAddress(QHostAddress::LocalHost);
-    else
-        address.setAddress(host);
-    if (!ok || port > 65535 || address.isNull())
-        return fail(Error::Code::InvalidArgument,
-            QStringLiteral("--listen takes ADDRESS:PORT, such as 127.0.0.1:8443, 0.0.0.0:8443 or "
-                           "[::1]:8443 (port 0: any free port)."));
-    return ListenAddress{address, quint16(port)};
-}
-
-QList<crypto::SubjectAltName> namesFor(const QHostAddress &address)
-{
-    using crypto::SubjectAltName;
-    QList<SubjectAltName> names;
-    QList<QHostAddress> addresses;
-    if (address == QHostAddress::AnyIPv4 || address == QHostAddress::Any
-        || address == QHostAddress::AnyIPv6) {
-        for (const QHostAddress &a : QNetworkInterface::allAddresses()) {
-            if (!a.isLoopback() && !a.isLinkLocal())
-                addresses.append(a);
-        }
-    } else if (!address.isLoopback()) {
-        addresses.append(address);
-    }
-    for (const QHostAddress &a : std::as_const(addresses))
-        names.append({SubjectAltName::Type::Ip, a.toString()});
-    return names;
-}
-
-QString urlHost(const QHostAddress &a)
-{
-    if (a == QHostAddress::AnyIPv4 || a == QHostAddress::Any)
-        return QStringLiteral("0.0.0.0");
-    return a.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + a.toString() + u']'
-                                                         : a.toString();
+    if (auto parsed = parseListenAddress(text))
+        return *parsed;
+    return fail(Error::Code::InvalidArgument,
+        QStringLiteral("--listen takes ADDRESS:PORT, such as 127.0.0.1:8443, 0.0.0.0:8443 or "
+                       "[::1]:8443 (port 0: any free port)."));
 }
 
 Result<std::unique_ptr<store::Store>> openStoreForWriting(const QCommandLineParser &parser)
@@ -146,7 +102,8 @@ int serve(const QCommandLineParser &parser)
     auto store = openStoreForWriting(parser);
     if (!store)
         return reportError(store.error());
-    auto tls = ensureServerCertificate(wv->workspace, wv->vault, *ca, namesFor(listen->address));
+    auto tls
+        = ensureServerCertificate(wv->workspace, wv->vault, *ca, serverNamesFor(listen->address));
     if (!tls)
         return reportError(tls.error());
 

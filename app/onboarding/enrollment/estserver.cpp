@@ -65,8 +65,8 @@ Result<void> EstServer::listen()
 {
     if (!m_server->listen(m_options.address, m_options.port))
         return fail(Error::Code::Io,
-            QStringLiteral("The EST service cannot listen on %1:%2: %3. Choose another address "
-                           "or port with --listen ADDR:PORT.")
+            QStringLiteral("The EST service cannot listen on %1:%2: %3. Stop the program that "
+                           "uses it, or choose another address or port.")
                 .arg(m_options.address.toString())
                 .arg(m_options.port)
                 .arg(m_server->errorString()));
