@@ -2,8 +2,8 @@
 // client: a temporary workspace whose vault and CA are made through the
 // engine (the vault handed to VaultPrompt, so no passphrase dialog), the
 // service started from the panel on 127.0.0.1, any free port; an EstClient
-// enrolls over TLS like a device. Set PROVBENCH_SCREENSHOT=<file.png> to save
-// a picture of the panel after the last test.
+// enrolls over TLS like a device. Last, the tab in the real main window. Set
+// PROVBENCH_SCREENSHOT=<file.png> to save a picture of the panel after the last test.
 
 #include "app/crypto/certificateauthority.h"
 #include "app/crypto/csr.h"
@@ -16,9 +16,12 @@
 #include "models/enrollmenteventsmodel.h"
 #include "models/enrollmentfeed.h"
 #include "models/pendingrequestsmodel.h"
+#include "ui/credentialspanel.h"
 #include "ui/enrollmentpanel.h"
 #include "ui/enrollmenttokensbox.h"
+#include "ui/mainwindow.h"
 #include "ui/vaultprompt.h"
+#include "ui/workbench.h"
 
 #include <QAbstractItemModelTester>
 #include <QCheckBox>
@@ -27,6 +30,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTcpServer>
@@ -66,6 +70,7 @@ private Q_SLOTS:
     void deny_withInlineReason_retryRefusedAndReasonAudited();
     void issueToken_fromPanel_shownOnceAndRedeemsOverHttps();
     void start_onAPortInUse_saysSoAndStaysStopped();
+    void mainWindow_enrollmentTab_afterCredentials_andLeadsThereWithoutCa();
     void cleanupTestCase();
 
 private:
@@ -294,6 +299,31 @@ void tst_EnrollmentPanel::start_onAPortInUse_saysSoAndStaysStopped()
 
     if (const QString shot = qEnvironmentVariable("PROVBENCH_SCREENSHOT"); !shot.isEmpty())
         m_panel->grab().save(shot);
+}
+
+void tst_EnrollmentPanel::mainWindow_enrollmentTab_afterCredentials_andLeadsThereWithoutCa()
+{
+    Workbench workbench;
+    Workbench::Options options;
+    options.includeSystemPorts = false;
+    options.ble = false;
+    options.workspacePath = m_emptyDir.path();
+    QVERIFY(workbench.start(options));
+    MainWindow window(&workbench);
+    window.show();
+    auto *pages = window.findChild<QTabWidget *>(QStringLiteral("pages"));
+    const int credentials = pages->indexOf(window.credentialsPanel());
+    const int enrollment = pages->indexOf(window.enrollmentPanel());
+    QCOMPARE(enrollment, credentials + 1);
+    QCOMPARE(pages->tabText(enrollment), QStringLiteral("Enrollment"));
+
+    QVERIFY(window.showPage(QStringLiteral("enrollment")));
+    QCOMPARE(pages->currentWidget(), static_cast<QWidget *>(window.enrollmentPanel()));
+    QVERIFY(!window.enrollmentPanel()->startService());
+    auto *fix = window.enrollmentPanel()->findChild<QPushButton *>(QStringLiteral("serviceFix"));
+    QTRY_VERIFY(fix->isVisible());
+    QTest::mouseClick(fix, Qt::LeftButton);
+    QCOMPARE(pages->currentWidget(), static_cast<QWidget *>(window.credentialsPanel()));
 }
 
 void tst_EnrollmentPanel::cleanupTestCase()
