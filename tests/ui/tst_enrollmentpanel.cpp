@@ -3,7 +3,7 @@
 // engine (the vault handed to VaultPrompt, so no passphrase dialog), the
 // service started from the panel on 127.0.0.1, any free port; an EstClient
 // enrolls over TLS like a device. Last, the tab in the real main window. Set
-// PROVBENCH_SCREENSHOT=<file.png> to save a picture of the panel after the last test.
+// PROVBENCH_SCREENSHOT=<file.png> to save a picture of the panel (after the port-in-use test).
 
 #include "app/crypto/certificateauthority.h"
 #include "app/crypto/csr.h"
