@@ -24,7 +24,9 @@
 #include "ui/workbench.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QCheckBox>
+#include <QDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -36,6 +38,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <map>
 
@@ -69,6 +72,7 @@ private Q_SLOTS:
     void pendingRequest_approvedInTable_deviceGetsCertificateOnRetry();
     void deny_withInlineReason_retryRefusedAndReasonAudited();
     void issueToken_fromPanel_shownOnceAndRedeemsOverHttps();
+    void start_withVaultLocked_cancelSaysSo_thenUnlockStarts();
     void start_onAPortInUse_saysSoAndStaysStopped();
     void mainWindow_enrollmentTab_afterCredentials_andLeadsThereWithoutCa();
     void cleanupTestCase();
@@ -281,6 +285,47 @@ void tst_EnrollmentPanel::issueToken_fromPanel_shownOnceAndRedeemsOverHttps()
     QVERIFY(!replay);
     QVERIFY2(
         replay.error().message.contains(QStringLiteral("401")), qPrintable(replay.error().message));
+}
+
+// Answers the next modal dialog (the passphrase prompt): cancels it, or types
+// `passphrase` into its field and accepts.
+void answerPrompt(const QString &passphrase)
+{
+    auto *timer = new QTimer(qApp);
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, passphrase] {
+        auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        timer->deleteLater();
+        if (passphrase.isEmpty()) {
+            dialog->reject();
+            return;
+        }
+        dialog->findChild<QLineEdit *>()->setText(passphrase);
+        dialog->accept();
+    });
+    timer->start();
+}
+
+void tst_EnrollmentPanel::start_withVaultLocked_cancelSaysSo_thenUnlockStarts()
+{
+    m_panel->stopService();
+    VaultPrompt::forget(m_dir.path());
+
+    answerPrompt(QString());
+    QVERIFY(!m_panel->startService());
+    const QString state = m_panel->findChild<QLabel *>(QStringLiteral("serviceState"))->text();
+    QVERIFY2(state.contains(QStringLiteral("vault is locked")), qPrintable(state));
+    auto *fix = m_panel->findChild<QPushButton *>(QStringLiteral("serviceFix"));
+    QVERIFY(fix->isVisible());
+    QVERIFY(fix->text().startsWith(QStringLiteral("Unlock")));
+
+    answerPrompt(QStringLiteral("a test passphrase, long enough"));
+    QTest::mouseClick(fix, Qt::LeftButton);
+    QVERIFY(m_panel->host()->isRunning());
+    QVERIFY(!fix->isVisible());
+    QVERIFY(VaultPrompt::cached(m_dir.path()));
 }
 
 void tst_EnrollmentPanel::start_onAPortInUse_saysSoAndStaysStopped()
