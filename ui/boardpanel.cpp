@@ -440,6 +440,9 @@ void BoardPanel::showTimeline()
     if (!j->name.isEmpty() && j->name != id)
         title += tr(" (%1)").arg(j->name.toHtmlEscaped());
     title += tr(": %1").arg(journey::stageTitle(j->stage()));
+    if (j->stage() == Stage::Failed && !j->failureReason().isEmpty()) // a sentence: in full here
+        title += tr("<br><span style='color:#b91c1c'>%1 failed: %2</span>")
+                     .arg(j->failureStep().toHtmlEscaped(), j->failureReason().toHtmlEscaped());
     if (j->stuck)
         title += tr(", <span style='color:#b45309'>stuck for %1 min</span>")
                      .arg(j->stuckForMs(m_board.now()) / 60000);
