@@ -370,6 +370,55 @@ private Q_SLOTS:
         QCOMPARE(count(QStringLiteral("cert.issued"), QStringLiteral("dev-deny")), 0);
     }
 
+    void deny_withReason_recordsItInTheDenial()
+    {
+        m_manual = true;
+        makeService();
+        const QString token = tokenFor(QStringLiteral("dev-why"));
+        const QByteArray body = csrBody(QStringLiteral("dev-why"), profiles::KeyAlgorithm::EcP256);
+        QCOMPARE(
+            m_service->handle(post(kEnroll, body, basic(QStringLiteral("dev-why"), token)), m_peer)
+                .status,
+            202);
+        const qint64 id = m_service->approvals().pending()->last().id;
+        QVERIFY(m_service->approvals().deny(
+            id, QStringLiteral("bob"), QStringLiteral(" wrong batch ")));
+        store::AuditFilter f;
+        f.kind = QStringLiteral("enroll.denied");
+        f.deviceId = QStringLiteral("dev-why");
+        auto records = m_store->audit().records(f);
+        QVERIFY(records && records->size() == 1);
+        const QJsonObject details = records->first().detailsObject();
+        QCOMPARE(details.value(QStringLiteral("reason")).toString(), QStringLiteral("wrong batch"));
+        QCOMPARE(details.value(QStringLiteral("decided_by")).toString(), QStringLiteral("bob"));
+    }
+
+    void recentTokens_newestFirst_perDevice_withoutSecrets()
+    {
+        const QString first = tokenFor(QStringLiteral("dev-list"));
+        m_now = m_now.addSecs(1);
+        const QString second = tokenFor(QStringLiteral("dev-list"), std::chrono::minutes(5), false);
+        m_now = m_now.addSecs(1);
+        QVERIFY(!tokenFor(QStringLiteral("dev-other")).isEmpty());
+        QVERIFY(m_tokens->redeem(QStringLiteral("dev-list"), first.toLatin1(), m_peer.address));
+
+        auto mine = m_tokens->recent(QStringLiteral("dev-list"));
+        QVERIFY(mine);
+        QCOMPARE(mine->size(), 2);
+        QVERIFY(!mine->at(0).singleUse);
+        QVERIFY(!mine->at(0).usedAt.isValid());
+        QVERIFY(mine->at(1).singleUse);
+        QVERIFY(mine->at(1).usedAt.isValid());
+        QCOMPARE(mine->at(1).usedBy, m_peer.address);
+        QVERIFY(mine->at(0).createdAt > mine->at(1).createdAt);
+
+        auto all = m_tokens->recent(QString(), 2);
+        QVERIFY(all);
+        QCOMPARE(all->size(), 2);
+        QCOMPARE(all->at(0).deviceId, QStringLiteral("dev-other"));
+        Q_UNUSED(second);
+    }
+
     void reenroll_needsTheCurrentCertificate_andCheckinToo()
     {
         const QString token = tokenFor(QStringLiteral("dev-re"));
