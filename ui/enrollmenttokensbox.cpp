@@ -54,6 +54,7 @@ EnrollmentTokensBox::EnrollmentTokensBox(std::function<store::Store *()> store, 
     m_issue->setObjectName(QStringLiteral("issueToken"));
     connect(m_issue, &QPushButton::clicked, this, &EnrollmentTokensBox::issueFromForm);
     connect(m_device, &QLineEdit::returnPressed, this, &EnrollmentTokensBox::issueFromForm);
+    connect(m_device, &QLineEdit::textChanged, this, &EnrollmentTokensBox::fillTable);
     auto *form = new QHBoxLayout;
     form->addWidget(m_device, 1);
     form->addWidget(m_ttl);
@@ -175,7 +176,13 @@ void EnrollmentTokensBox::fillTable()
 {
     if (!m_feed)
         return;
-    const auto &tokens = m_feed->tokens();
+    // While a device id is typed, only its tokens (the ones it could still use).
+    const QString device = m_device->text().trimmed();
+    QList<enrollment::TokenRecord> tokens;
+    for (const enrollment::TokenRecord &t : m_feed->tokens()) {
+        if (device.isEmpty() || t.deviceId.startsWith(device, Qt::CaseInsensitive))
+            tokens.append(t);
+    }
     m_table->setRowCount(int(tokens.size()));
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (int row = 0; row < tokens.size(); ++row) {

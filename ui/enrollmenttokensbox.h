@@ -23,8 +23,9 @@ class Store;
 // device id (lifetime in minutes, single use or not), shown once in a
 // read-only field with a Copy button and gone when dismissed or when the next
 // one is issued; it is never written to the settings, a log or the table.
-// Below, the newest tokens of every device from the feed: id, device,
-// issued, expires, single use, used (by whom), never the secret.
+// Below, the newest tokens from the feed (only the typed device's while a
+// device id is typed): id, device, issued, expires, single use, used (by
+// whom), never the secret.
 class EnrollmentTokensBox : public QGroupBox
 {
     Q_OBJECT

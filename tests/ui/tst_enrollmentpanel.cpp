@@ -275,6 +275,10 @@ void tst_EnrollmentPanel::issueToken_fromPanel_shownOnceAndRedeemsOverHttps()
     QCOMPARE(answer->status, est::EnrollAnswer::Status::Issued);
     QVERIFY(answer->certificateFor(*key));
     QTRY_VERIFY(table->item(0, 4)->text().contains(QStringLiteral("127.0.0.1")));
+    for (int row = 0; row < table->rowCount(); ++row)
+        QCOMPARE(table->item(row, 0)->text(), QStringLiteral("dev-2")); // the typed device's only
+    device->clear();
+    QVERIFY(table->rowCount() >= 3); // dev-1, dev-3 and dev-2
 
     QTest::mouseClick(
         m_panel->findChild<QPushButton *>(QStringLiteral("hideToken")), Qt::LeftButton);
