@@ -155,6 +155,7 @@ bool EnrollmentTokensBox::issue(const QString &deviceId, int ttlMinutes, bool si
     m_token->setCursorPosition(0);
     m_tokenRow->show();
     m_message->hide();
+    m_device->clear(); // ready for the next device; the caption names this one
     if (m_feed)
         (void)m_feed->refresh();
     Q_EMIT tokenIssued(id);

@@ -275,6 +275,8 @@ void tst_EnrollmentPanel::issueToken_fromPanel_shownOnceAndRedeemsOverHttps()
     QCOMPARE(answer->status, est::EnrollAnswer::Status::Issued);
     QVERIFY(answer->certificateFor(*key));
     QTRY_VERIFY(table->item(0, 4)->text().contains(QStringLiteral("127.0.0.1")));
+    QVERIFY(device->text().isEmpty()); // ready for the next device
+    device->setText(QStringLiteral("dev-2"));
     for (int row = 0; row < table->rowCount(); ++row)
         QCOMPARE(table->item(row, 0)->text(), QStringLiteral("dev-2")); // the typed device's only
     device->clear();
