@@ -169,6 +169,11 @@ QString EnrollmentTokensBox::shownToken() const
 
 void EnrollmentTokensBox::hideToken()
 {
+    // A token copied with Copy must not outlive Done on the clipboard, where
+    // any other program could read it; anything else there is left alone.
+    QClipboard *clipboard = QGuiApplication::clipboard();
+    if (!m_token->text().isEmpty() && clipboard->text() == m_token->text())
+        clipboard->clear();
     m_token->clear();
     m_tokenRow->hide();
 }

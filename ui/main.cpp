@@ -81,7 +81,7 @@ int main(int argc, char *argv[])
         QStringLiteral("DIR"));
     const QCommandLineOption pageOption(QStringLiteral("page"),
         QApplication::translate(
-            "main", "Page to open: devices, profiles, compare, credentials or enrollment."),
+            "main", "Page to open: devices, profiles, compare, credentials, enrollment or board."),
         QStringLiteral("NAME"));
     parser.addOptions({demoOption, demoCountOption, bleTroubleOption, noBleOption, portOption,
         watchDirOption, workspaceOption, pageOption});
@@ -122,8 +122,8 @@ int main(int argc, char *argv[])
     MainWindow window(&workbench);
     if (parser.isSet(pageOption) && !window.showPage(parser.value(pageOption))) {
         fprintf(stderr, "%s\n",
-            qPrintable(QApplication::translate(
-                "main", "--page takes devices, profiles, compare, credentials or enrollment.")));
+            qPrintable(QApplication::translate("main",
+                "--page takes devices, profiles, compare, credentials, enrollment or board.")));
         return 2;
     }
     window.show();

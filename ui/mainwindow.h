@@ -19,16 +19,16 @@ class ProfilesPanel;
 class TracePanel;
 class Workbench;
 
-// Wires the panels together and nothing more. Four pages: Devices (the
+// Wires the panels together and nothing more. Six pages: Devices (the
 // devices list drives the detail and trace panels), Profiles (library and
 // editor), Compare and Credentials (the workspace CA; a device's "Write
 // credentials" opens the dialog), and Enrollment (the built-in EST service; its
-// "Go to Credentials" leads to the CA). Leaving the Profiles page or closing the window with
-// unsaved profile changes asks first. The menus add a port path, switch
-// pages, reset the layout and show About; the status bar counts devices per
-// state. In demo mode a banner names the simulator folder and the demo Wi-Fi
-// credentials. Geometry, window state, the current page, splitter sizes and
-// column widths persist through QSettings.
+// "Go to Credentials" leads to the CA) and Board (every device's onboarding
+// journey; a double-click leads back to Devices). Leaving the Profiles page or closing the window
+// with unsaved profile changes asks first. The menus add a port path, switch pages, reset the
+// layout and show About; the status bar counts devices per state. In demo mode a banner names the
+// simulator folder and the demo Wi-Fi credentials. Geometry, window state, the current page,
+// splitter sizes and column widths persist through QSettings.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
