@@ -20,5 +20,6 @@ int auditCommand(const QStringList &args);
 int inventoryCommand(const QStringList &args);
 int estCommand(const QStringList &args);
 int tokenCommand(const QStringList &args);
+int statusCommand(const QStringList &args);
 
 } // namespace provbench::cli

@@ -28,6 +28,7 @@ void printUsage()
              "  inventory the device inventory: inventory list\n"
              "  est       the built-in EST enrollment service: est serve|pending|approve|deny\n"
              "  token     one-time enrollment tokens: token issue --device ID\n"
+             "  status    the onboarding board: status [--json] [--watch] [--report FILE.html]\n"
              "\n"
              "Run 'provbench-cli <command> --help' for the options of a command.\n"
              "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 not found (port, profile,\n"
@@ -83,6 +84,8 @@ int main(int argc, char **argv)
         return estCommand(args);
     if (command == u"token")
         return tokenCommand(args);
+    if (command == u"status")
+        return statusCommand(args);
     err() << "error: unknown command '" << command
           << "'. Run 'provbench-cli --help' to see the commands.\n";
     return ExitUsage;

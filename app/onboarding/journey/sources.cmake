@@ -6,5 +6,6 @@ target_sources(provbench_core PRIVATE
     onboarding/journey/boardfeed.h onboarding/journey/boardfeed.cpp
     onboarding/journey/journeyevents.h onboarding/journey/journeyevents.cpp
     onboarding/journey/expecteddevices.h onboarding/journey/expecteddevices.cpp
+    onboarding/journey/boardreport.h onboarding/journey/boardreport.cpp
     onboarding/journey/registryjourneyrecorder.h onboarding/journey/registryjourneyrecorder.cpp
 )
