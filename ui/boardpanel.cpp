@@ -6,6 +6,7 @@
 #include "models/boardfilterproxy.h"
 #include "models/failurebreakdownmodel.h"
 #include "models/stagecountsmodel.h"
+#include "ui/boardexport.h"
 #include "ui/failureview.h"
 #include "ui/pipelineview.h"
 #include "ui/throughputview.h"
@@ -192,8 +193,19 @@ QWidget *BoardPanel::buildFilterBar()
     for (QWidget *w : std::initializer_list<QWidget *>{
              m_site, m_profile, m_stage, m_transport, m_stuckOnly, m_reasonChip})
         row->addWidget(w);
+    auto *exportButton = new QPushButton(tr("Export report…"), bar);
+    exportButton->setObjectName(QStringLiteral("boardExportReport"));
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        auto written
+            = exportBoardReportWithDialog(this, m_board, m_store, m_site->currentData().toString());
+        if (!written)
+            showProblem(tr("<b>The report was not exported:</b> %1")
+                            .arg(written.error().message.toHtmlEscaped()),
+                false);
+    });
     row->addStretch(1);
     row->addWidget(m_clear);
+    row->addWidget(exportButton);
     return bar;
 }
 
