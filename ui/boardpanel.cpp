@@ -1,12 +1,14 @@
 #include "ui/boardpanel.h"
 
 #include "app/onboarding/journey/boardfeed.h"
+#include "app/onboarding/journey/boardreport.h"
 #include "app/storage/store/store.h"
 #include "models/boarddevicemodel.h"
 #include "models/boardfilterproxy.h"
 #include "models/failurebreakdownmodel.h"
 #include "models/stagecountsmodel.h"
 #include "ui/boardexport.h"
+#include "ui/boardlabels.h"
 #include "ui/failureview.h"
 #include "ui/pipelineview.h"
 #include "ui/throughputview.h"
@@ -203,9 +205,21 @@ QWidget *BoardPanel::buildFilterBar()
                             .arg(written.error().message.toHtmlEscaped()),
                 false);
     });
+    auto *labelsButton = new QPushButton(tr("Print labels…"), bar);
+    labelsButton->setObjectName(QStringLiteral("boardPrintLabels"));
+    labelsButton->setToolTip(tr("QR labels (device id and certificate fingerprint) for the "
+                                "devices in the table, as a PDF sheet"));
+    connect(labelsButton, &QPushButton::clicked, this, [this] {
+        auto written = printLabelsWithDialog(this, visibleLabels());
+        if (!written)
+            showProblem(tr("<b>No labels were written:</b> %1")
+                            .arg(written.error().message.toHtmlEscaped()),
+                false);
+    });
     row->addStretch(1);
     row->addWidget(m_clear);
     row->addWidget(exportButton);
+    row->addWidget(labelsButton);
     return bar;
 }
 
@@ -509,6 +523,22 @@ QByteArray BoardPanel::saveState() const
 void BoardPanel::restoreState(const QByteArray &state)
 {
     m_splitter->restoreState(state);
+}
+
+QList<DeviceLabel> BoardPanel::visibleLabels() const
+{
+    QHash<QString, QStringList> fingerprints;
+    if (m_store) {
+        if (auto fps = journey::inventoryFingerprints(*m_store))
+            fingerprints = *fps;
+    }
+    QList<DeviceLabel> labels;
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const QString id = m_proxy->index(row, 0).data(BoardDeviceModel::IdRole).toString();
+        const journey::Journey *j = m_board.device(id);
+        labels.append({id, j ? j->name : QString(), fingerprints.value(id).value(0)});
+    }
+    return labels;
 }
 
 } // namespace provbench

@@ -19,6 +19,8 @@ class QTreeWidget;
 
 namespace provbench {
 
+struct DeviceLabel;
+
 namespace store {
 class Store;
 }
@@ -93,6 +95,8 @@ private:
     QWidget *buildFilterBar();
     QWidget *buildSide();
     void showProblem(const QString &text, bool canRetry);
+    // Labels for the devices the table shows now, with their certificate fingerprints.
+    QList<DeviceLabel> visibleLabels() const;
     void applyFilters();
     void refreshChoices();
     void fitIdColumn();

@@ -8,4 +8,8 @@ target_sources(provbench_core PRIVATE
     onboarding/journey/expecteddevices.h onboarding/journey/expecteddevices.cpp
     onboarding/journey/boardreport.h onboarding/journey/boardreport.cpp
     onboarding/journey/registryjourneyrecorder.h onboarding/journey/registryjourneyrecorder.cpp
+    onboarding/journey/qrcode.h onboarding/journey/qrcode.cpp
 )
+# QR labels: libqrencode (Debian: libqrencode-dev).
+pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+target_link_libraries(provbench_core PRIVATE PkgConfig::QRENCODE)
