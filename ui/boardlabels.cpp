@@ -14,7 +14,49 @@ constexpr int kColumns = 3;
 constexpr int kRows = 8;
 constexpr double kLabelWidthMm = 70.0;
 constexpr double kLabelHeightMm = 37.0;
+
+void paintLabel(QPainter &p, const QRectF &cell, const journey::QrMatrix &code,
+    const DeviceLabel &label, double dpmm)
+{
+    const double pad = 2.5 * dpmm;
+    const double qrSide = cell.height() - 2 * pad;
+    const QImage qr = renderQr(code, 8);
+    p.drawImage(QRectF(cell.left() + pad, cell.top() + pad, qrSide, qrSide), qr);
+    const QRectF text(cell.left() + 2 * pad + qrSide, cell.top() + pad,
+        cell.width() - 3 * pad - qrSide, cell.height() - 2 * pad);
+    QFont bold(QStringLiteral("DejaVu Sans"));
+    bold.setPointSizeF(8);
+    bold.setBold(true);
+    QFont small(QStringLiteral("DejaVu Sans Mono"));
+    small.setPointSizeF(6);
+    p.setPen(Qt::black);
+    p.setFont(bold);
+    p.drawText(text, Qt::AlignLeft | Qt::AlignTop | Qt::TextWrapAnywhere,
+        label.name.isEmpty() ? label.id : label.name);
+    p.setFont(small);
+    const QString fp = label.fingerprint.isEmpty()
+        ? QStringLiteral("no certificate yet")
+        : QStringLiteral("SHA-256 %1…").arg(label.fingerprint.left(23));
+    p.drawText(text, Qt::AlignLeft | Qt::AlignBottom | Qt::TextWrapAnywhere,
+        label.id + QLatin1Char('\n') + fp);
+}
+
 } // namespace
+
+Result<QImage> renderLabel(const DeviceLabel &label, int dpi)
+{
+    auto code = journey::encodeQr(journey::labelPayload(label.id, label.fingerprint));
+    if (!code)
+        return std::unexpected(code.error());
+    const double dpmm = dpi / 25.4;
+    QImage image(qRound(kLabelWidthMm * dpmm), qRound(kLabelHeightMm * dpmm), QImage::Format_RGB32);
+    image.setDotsPerMeterX(qRound(dpmm * 1000));
+    image.setDotsPerMeterY(qRound(dpmm * 1000));
+    image.fill(Qt::white);
+    QPainter p(&image);
+    paintLabel(p, QRectF(0, 0, image.width(), image.height()), *code, label, dpmm);
+    return image;
+}
 
 QImage renderQr(const journey::QrMatrix &matrix, int moduleSize)
 {
@@ -72,27 +114,7 @@ Result<void> printLabels(const QList<DeviceLabel> &labels, const QString &pdfPat
             const QRectF cell(marginX + (onPage % kColumns) * kLabelWidthMm * dpmm,
                 marginY + (onPage / kColumns) * kLabelHeightMm * dpmm, kLabelWidthMm * dpmm,
                 kLabelHeightMm * dpmm);
-            const double pad = 2.5 * dpmm;
-            const double qrSide = cell.height() - 2 * pad;
-            const QImage qr = renderQr(codes.at(i), 8);
-            p.drawImage(QRectF(cell.left() + pad, cell.top() + pad, qrSide, qrSide), qr);
-            const QRectF text(cell.left() + 2 * pad + qrSide, cell.top() + pad,
-                cell.width() - 3 * pad - qrSide, cell.height() - 2 * pad);
-            QFont bold(QStringLiteral("DejaVu Sans"));
-            bold.setPointSizeF(8);
-            bold.setBold(true);
-            QFont small(QStringLiteral("DejaVu Sans Mono"));
-            small.setPointSizeF(6);
-            p.setPen(Qt::black);
-            p.setFont(bold);
-            p.drawText(text, Qt::AlignLeft | Qt::AlignTop | Qt::TextWrapAnywhere,
-                labels.at(i).name.isEmpty() ? labels.at(i).id : labels.at(i).name);
-            p.setFont(small);
-            const QString fp = labels.at(i).fingerprint.isEmpty()
-                ? QStringLiteral("no certificate yet")
-                : QStringLiteral("SHA-256 %1…").arg(labels.at(i).fingerprint.left(23));
-            p.drawText(text, Qt::AlignLeft | Qt::AlignBottom | Qt::TextWrapAnywhere,
-                labels.at(i).id + QLatin1Char('\n') + fp);
+            paintLabel(p, cell, codes.at(i), labels.at(i), dpmm);
         }
         if (!p.end())
             return fail(Error::Code::Io, QStringLiteral("Writing %1 failed.").arg(pdfPath));

@@ -24,6 +24,9 @@ struct DeviceLabel
 // need, `moduleSize` pixels per module.
 QImage renderQr(const journey::QrMatrix &matrix, int moduleSize);
 
+// One label as printed (70 x 37 mm at `dpi`), for previews and checks.
+Result<QImage> renderLabel(const DeviceLabel &label, int dpi = 300);
+
 // Writes the labels to a PDF (A4, 3 x 8 labels per page, 70 x 37 mm, common
 // label sheets) through QPrinter. Fails with what to do when a label's text
 // does not fit a QR code or the file cannot be written.

@@ -50,6 +50,29 @@ private Q_SLOTS:
         QCOMPARE(p.readAllStandardOutput().trimmed(), payload);
     }
 
+    void label_asPrinted_decodes()
+    {
+        const QString zbar = QStandardPaths::findExecutable(QStringLiteral("zbarimg"));
+        if (zbar.isEmpty())
+            QFAIL("zbarimg is missing: scripts/setup installs zbar-tools.");
+        const DeviceLabel label{QStringLiteral("SENSOR-0042"), QStringLiteral("porch sensor"),
+            QStringLiteral("3f:a1:9c:00:5e:77:b2:10:de:ad:be:ef")};
+        auto image = renderLabel(label, 300);
+        QVERIFY(image);
+        QCOMPARE(image->width(), qRound(70 / 25.4 * 300));
+        QTemporaryDir dir;
+        const QString png = qEnvironmentVariableIsSet("PROVBENCH_LABEL_PREVIEW")
+            ? qEnvironmentVariable("PROVBENCH_LABEL_PREVIEW")
+            : dir.filePath(QStringLiteral("label.png"));
+        QVERIFY(image->save(png));
+        QProcess p;
+        p.start(zbar, {QStringLiteral("--quiet"), QStringLiteral("--raw"), png});
+        QVERIFY(p.waitForFinished(20000));
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(p.readAllStandardOutput().trimmed(),
+            journey::labelPayload(label.id, label.fingerprint));
+    }
+
     void sheet_isAPdfWithAPagePer24Labels()
     {
         QList<DeviceLabel> labels;
