@@ -201,13 +201,21 @@ void Client::start(Callback<Status> done)
     });
 }
 
+std::optional<Error> Client::refusal() const
+{
+    if (!m_started)
+        return Error::make(
+            Error::Code::InvalidArgument, QStringLiteral("Connect to the device first."));
+    if (m_op)
+        return Error::make(Error::Code::InvalidArgument,
+            QStringLiteral("The device is busy %1; wait for it to finish.").arg(m_op->name));
+    return std::nullopt;
+}
+
 void Client::identify(Callback<void> done)
 {
-    auto rpc = encodeRpc(Command::Identify);
-    if (!m_started || m_op || !rpc) {
-        done(fail(Error::Code::InvalidArgument,
-            !m_started ? QStringLiteral("Connect to the device first.")
-                       : QStringLiteral("The device is busy; wait for it to finish.")));
+    if (auto refused = refusal()) {
+        done(std::unexpected(*refused));
         return;
     }
     auto op = std::make_unique<Operation>();
@@ -220,15 +228,13 @@ void Client::identify(Callback<void> done)
             done({});
     };
     beginOp(std::move(op));
-    sendRpc(*rpc, false);
+    sendRpc(*encodeRpc(Command::Identify), false);
 }
 
 void Client::deviceInfo(Callback<DeviceInfo> done)
 {
-    if (!m_started || m_op) {
-        done(fail(Error::Code::InvalidArgument,
-            !m_started ? QStringLiteral("Connect to the device first.")
-                       : QStringLiteral("The device is busy; wait for it to finish.")));
+    if (auto refused = refusal()) {
+        done(std::unexpected(*refused));
         return;
     }
     if (m_status.capabilities && !(m_status.capabilities & CapDeviceInfo)) {
@@ -252,10 +258,8 @@ void Client::deviceInfo(Callback<DeviceInfo> done)
 
 void Client::scanWifi(Callback<QList<WifiNetwork>> done)
 {
-    if (!m_started || m_op) {
-        done(fail(Error::Code::InvalidArgument,
-            !m_started ? QStringLiteral("Connect to the device first.")
-                       : QStringLiteral("The device is busy; wait for it to finish.")));
+    if (auto refused = refusal()) {
+        done(std::unexpected(*refused));
         return;
     }
     if (m_status.capabilities && !(m_status.capabilities & CapWifiScan)) {
@@ -279,10 +283,8 @@ void Client::scanWifi(Callback<QList<WifiNetwork>> done)
 
 void Client::writeWifi(const QString &ssid, const QString &password, Callback<QStringList> done)
 {
-    if (!m_started || m_op) {
-        done(fail(Error::Code::InvalidArgument,
-            !m_started ? QStringLiteral("Connect to the device first.")
-                       : QStringLiteral("The device is busy; wait for it to finish.")));
+    if (auto refused = refusal()) {
+        done(std::unexpected(*refused));
         return;
     }
     const QByteArray ssidBytes = ssid.toUtf8();

@@ -83,6 +83,8 @@ Q_SIGNALS:
 private:
     struct Operation;
 
+    // Why an operation cannot start now (not started, or another one runs).
+    std::optional<Error> refusal() const;
     void beginOp(std::unique_ptr<Operation> op);
     void sendRpc(const QByteArray &rpc, bool secret);
     void writeNextPiece();
