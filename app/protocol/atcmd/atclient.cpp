@@ -1,13 +1,10 @@
 #include "app/protocol/atcmd/atclient.h"
 
+#include "app/core/duration.h"
+
 namespace provbench::at {
 
 namespace {
-
-QString seconds(std::chrono::milliseconds ms)
-{
-    return QString::number(double(ms.count()) / 1000.0, 'g', 3);
-}
 
 QString hexOf(QByteArrayView bytes)
 {
@@ -158,7 +155,8 @@ void AtClient::handleTimeout()
     const QString port = m_link ? m_link->name() : QStringLiteral("the modem");
     if (req.repeatable && req.retriesLeft > 0) {
         retryOrFail(Error::make(Error::Code::Timeout,
-            QStringLiteral("No answer to %1 within %2 s.").arg(req.summary, seconds(req.timeout))));
+            QStringLiteral("No answer to %1 within %2 s.")
+                .arg(req.summary, secondsText(req.timeout))));
         return;
     }
     QString message;
@@ -166,13 +164,13 @@ void AtClient::handleTimeout()
         message = QStringLiteral("No answer from %1 to %2 within %3 s: the modem may or may not "
                                  "have carried it out. List the credentials to see what it "
                                  "holds.")
-                      .arg(port, req.summary, seconds(req.timeout));
+                      .arg(port, req.summary, secondsText(req.timeout));
     } else {
         message = QStringLiteral("No answer from %1 to %2 within %3 s (%4 attempts). Check that "
                                  "this port is the modem's AT interface (115200 baud), that the "
                                  "firmware passes AT commands through, and that no other program "
                                  "has the port open.")
-                      .arg(port, req.summary, seconds(req.timeout))
+                      .arg(port, req.summary, secondsText(req.timeout))
                       .arg(req.attempt);
     }
     finishCurrent(fail(Error::Code::Timeout, message));

@@ -1,5 +1,6 @@
 #include "app/protocol/improv/improvbleclient.h"
 
+#include "app/core/duration.h"
 #include "app/core/logging.h"
 
 namespace provbench::improv::ble {
@@ -33,12 +34,6 @@ struct Client::Operation
 };
 
 namespace {
-
-// "0.5", "30": timeouts below a second must not read as "0 s".
-QString seconds(std::chrono::milliseconds ms)
-{
-    return QString::number(double(ms.count()) / 1000.0, 'g', 4);
-}
 
 // Runs asynchronous steps one after another; the first failure ends the chain.
 using Step = std::function<void(std::function<void(Result<void>)>)>;
@@ -606,19 +601,19 @@ void Client::onTimeout()
         finishOp(Error::make(Error::Code::Timeout,
             QStringLiteral("Nobody authorized the device within %1 s, so nothing was written. "
                            "Press the button on the device (or power-cycle it) and write again.")
-                .arg(seconds(m_options.authorizationTimeout))));
+                .arg(secondsText(m_options.authorizationTimeout))));
         return;
     }
     QString message = QStringLiteral("The device did not answer %1 within %2 s. Move closer and "
                                      "try again.")
                           .arg(m_op->name)
-                          .arg(seconds(m_options.rpcTimeout));
+                          .arg(secondsText(m_options.rpcTimeout));
     if (m_op->kind == Operation::Kind::Wifi)
         message = QStringLiteral("The device did not confirm the Wi-Fi settings for \"%1\" within "
                                  "%2 s. It may still be joining the network: read its state "
                                  "before writing again.")
                       .arg(m_op->ssid)
-                      .arg(seconds(m_options.rpcTimeout));
+                      .arg(secondsText(m_options.rpcTimeout));
     finishOp(Error::make(Error::Code::Timeout, message));
 }
 

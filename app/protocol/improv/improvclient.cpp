@@ -1,5 +1,6 @@
 #include "app/protocol/improv/improvclient.h"
 
+#include "app/core/duration.h"
 #include "app/core/logging.h"
 
 namespace provbench::improv {
@@ -14,11 +15,6 @@ QString joinStrings(const QList<QByteArray> &strings)
     for (const QByteArray &s : strings)
         parts.append(QLatin1Char('"') + QString::fromUtf8(s) + QLatin1Char('"'));
     return QLatin1Char('[') + parts.join(QStringLiteral(", ")) + QLatin1Char(']');
-}
-
-QString seconds(std::chrono::milliseconds ms)
-{
-    return QString::number(double(ms.count()) / 1000.0, 'g', 3);
 }
 
 } // namespace
@@ -134,7 +130,7 @@ void ImprovClient::handleTimeout()
     if (req.retriesLeft > 0) {
         --req.retriesLeft;
         trace(TraceEntry::Direction::Note,
-            QStringLiteral("No answer within %1 s, sending again").arg(seconds(req.timeout)));
+            QStringLiteral("No answer within %1 s, sending again").arg(secondsText(req.timeout)));
         sendCurrent();
         return;
     }
@@ -143,14 +139,14 @@ void ImprovClient::handleTimeout()
         message = QStringLiteral("The device did not report whether it joined \"%1\" within %2 s. "
                                  "Its state is unknown: identify it to read its state, then try "
                                  "again if needed.")
-                      .arg(req.subject, seconds(req.timeout));
+                      .arg(req.subject, secondsText(req.timeout));
     } else {
         message
             = QStringLiteral("No answer from %1 to \"%2\" within %3 s (%4 attempts). Check that "
                              "the device runs firmware with Improv Wi-Fi on this port at %5, "
                              "and that no other program has the port open.")
                   .arg(m_link ? m_link->name() : QStringLiteral("the device"),
-                      commandName(quint8(req.command)), seconds(req.timeout))
+                      commandName(quint8(req.command)), secondsText(req.timeout))
                   .arg(req.attempt)
                   .arg(QStringLiteral("115200 baud"));
     }

@@ -1,19 +1,12 @@
 #include "app/protocol/smp/smpclient.h"
 
+#include "app/core/duration.h"
+
 #include <QLoggingCategory>
 
 namespace provbench::smp {
 
 Q_LOGGING_CATEGORY(lcSmp, "provbench.smp", QtWarningMsg)
-
-namespace {
-
-QString seconds(std::chrono::milliseconds ms)
-{
-    return QString::number(double(ms.count()) / 1000.0, 'g', 3);
-}
-
-} // namespace
 
 struct SmpClient::Request
 {
@@ -162,7 +155,7 @@ void SmpClient::handleTimeout()
     if (req.retriesLeft > 0) {
         --req.retriesLeft;
         trace(TraceEntry::Direction::Note,
-            QStringLiteral("No answer within %1 s, sending again").arg(seconds(req.timeout)));
+            QStringLiteral("No answer within %1 s, sending again").arg(secondsText(req.timeout)));
         sendCurrent();
         return;
     }
@@ -172,8 +165,8 @@ void SmpClient::handleTimeout()
         = QStringLiteral("No answer from %1 to \"%2\" within %3 s (%4 attempts). Check that the "
                          "firmware has MCUmgr SMP over %5, that no other program is using the "
                          "device, and that requests fit the device's buffer (--mtu, now %6 bytes).")
-              .arg(
-                  m_link ? m_link->name() : QStringLiteral("the device"), cmd, seconds(req.timeout))
+              .arg(m_link ? m_link->name() : QStringLiteral("the device"), cmd,
+                  secondsText(req.timeout))
               .arg(req.attempt)
               .arg(ble ? QStringLiteral("Bluetooth (CONFIG_MCUMGR_TRANSPORT_BT)")
                        : QStringLiteral("this UART (CONFIG_MCUMGR_TRANSPORT_UART)"))

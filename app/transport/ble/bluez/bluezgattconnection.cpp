@@ -1,5 +1,6 @@
 #include "app/transport/ble/bluez/bluezgattconnection.h"
 
+#include "app/core/duration.h"
 #include "app/core/logging.h"
 #include "app/transport/ble/bluez/bluezobjects.h"
 
@@ -20,11 +21,6 @@ QString uuidText(const QBluetoothUuid &uuid)
     return uuid.toString(QUuid::WithoutBraces);
 }
 
-QString seconds(std::chrono::milliseconds ms)
-{
-    return QString::number(double(ms.count()) / 1000.0, 'g', 3);
-}
-
 } // namespace
 
 BluezGattConnection::BluezGattConnection(QString address, QObject *parent)
@@ -41,7 +37,7 @@ BluezGattConnection::BluezGattConnection(QString address, Options options, QObje
             QStringLiteral("The device %1 did not complete a connection within %2 s. Move closer, "
                            "make sure it is powered, advertising and not connected to a phone or "
                            "another computer, then try again.")
-                .arg(m_address, seconds(m_options.openTimeout))));
+                .arg(m_address, secondsText(m_options.openTimeout))));
     });
     m_opTimer.setSingleShot(true);
     connect(&m_opTimer, &QTimer::timeout, this, &BluezGattConnection::onOperationTimeout);
@@ -714,8 +710,8 @@ void BluezGattConnection::onOperationTimeout()
     const Error timeout = Error::make(Error::Code::Timeout,
         QStringLiteral("The device %1 did not answer %2 characteristic %3 within %4 s. Move "
                        "closer or power-cycle the device, then connect again.")
-            .arg(
-                m_address, what, uuidText(op.characteristic), seconds(m_options.operationTimeout)));
+            .arg(m_address, what, uuidText(op.characteristic),
+                secondsText(m_options.operationTimeout)));
     QPointer<BluezGattConnection> self(this);
     completeHead(std::unexpected(timeout));
     if (!self || m_phase != Phase::Open)
