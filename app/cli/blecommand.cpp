@@ -1,3 +1,4 @@
+#include "app/cli/clible.h"
 #include "app/cli/cliutil.h"
 #include "app/cli/commands.h"
 #include "app/protocol/improv/improvbleclient.h"
@@ -15,6 +16,25 @@
 #include <algorithm>
 
 namespace provbench::cli {
+
+int reportAdapter(const ble::AdapterStatus &status)
+{
+    err() << "error: " << status.message() << '\n';
+    err().flush();
+    return ExitNoDevice;
+}
+
+ble::AdapterStatus startScanner(ble::Discovery &discovery)
+{
+    QEventLoop loop;
+    QObject::connect(&discovery, &ble::Discovery::activeChanged, &loop, &QEventLoop::quit);
+    QObject::connect(&discovery, &ble::Discovery::statusChanged, &loop, &QEventLoop::quit);
+    QTimer::singleShot(3000, &loop, &QEventLoop::quit);
+    discovery.start();
+    if (!discovery.isActive() && discovery.status().ok())
+        loop.exec();
+    return discovery.status();
+}
 
 namespace {
 
@@ -71,27 +91,6 @@ Result<std::unique_ptr<Backend>> makeBackend(const QCommandLineParser &parser, c
         backend->setAdapterStatus(AdapterStatus{*problem, QStringLiteral("hci0"), {}});
     }
     return std::unique_ptr<Backend>(std::move(backend));
-}
-
-int reportAdapter(const AdapterStatus &status)
-{
-    err() << "error: " << status.message() << '\n';
-    err().flush();
-    return ExitNoDevice;
-}
-
-// Waits until the scanner reports its first status or starts, so a command
-// against a broken adapter fails at once instead of after its timeout.
-AdapterStatus startScanner(Discovery &discovery)
-{
-    QEventLoop loop;
-    QObject::connect(&discovery, &Discovery::activeChanged, &loop, &QEventLoop::quit);
-    QObject::connect(&discovery, &Discovery::statusChanged, &loop, &QEventLoop::quit);
-    QTimer::singleShot(3000, &loop, &QEventLoop::quit);
-    discovery.start();
-    if (!discovery.isActive() && discovery.status().ok())
-        loop.exec();
-    return discovery.status();
 }
 
 QString lastSeen(const BleDevice &d)

@@ -24,4 +24,12 @@ Result<std::unique_ptr<store::Store>> openStoreForReading(const QCommandLinePars
     return store::Store::open(url, workspaceArgument(parser), QString(), options);
 }
 
+Result<std::unique_ptr<store::Store>> openStoreForWriting(const QCommandLineParser &parser)
+{
+    QString url = parser.value(QStringLiteral("db"));
+    if (url.isEmpty())
+        url = qEnvironmentVariable("PROVBENCH_DB");
+    return store::Store::open(url, workspaceArgument(parser), store::AuditLog::defaultActor());
+}
+
 } // namespace provbench::cli

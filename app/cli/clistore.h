@@ -16,4 +16,8 @@ QCommandLineOption databaseOption();
 // Code::NotFound (exit 3), not a new empty database.
 Result<std::unique_ptr<store::Store>> openStoreForReading(const QCommandLineParser &parser);
 
+// Opens (creating when needed) the database for writing, recording as
+// AuditLog::defaultActor().
+Result<std::unique_ptr<store::Store>> openStoreForWriting(const QCommandLineParser &parser);
+
 } // namespace provbench::cli

@@ -2,12 +2,17 @@
 
 #include <iostream>
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSocketNotifier>
 
+#include <csignal>
 #include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace provbench::cli {
 
@@ -140,6 +145,37 @@ Result<QString> readWifiPassword(const QCommandLineParser &parser, const QComman
         QStringLiteral("A Wi-Fi write needs a password: --password W, --password - (read "
                        "from stdin) or $PROVBENCH_WIFI_PASSWORD; use --password '' for an "
                        "open network."));
+}
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
+}
+
+} // namespace
+
+Result<void> quitOnSignals(QObject *context)
+{
+    if (g_signalPipe[0] < 0 && ::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return fail(Error::Code::Io, QStringLiteral("Could not set up signal handling."));
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, context);
+    QObject::connect(notifier, &QSocketNotifier::activated, context, [] {
+        char buffer[16];
+        while (::read(g_signalPipe[0], buffer, sizeof buffer) > 0) { }
+        QCoreApplication::quit();
+    });
+    return {};
 }
 
 } // namespace provbench::cli

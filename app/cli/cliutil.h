@@ -67,4 +67,8 @@ int exitCodeFor(const Error &error);
 // Prints "error: <message>" to stderr and returns the matching exit code.
 int reportError(const Error &error);
 
+// SIGINT and SIGTERM quit the event loop (through a pipe, since a signal
+// handler may only write to a descriptor); the notifier lives in `context`.
+Result<void> quitOnSignals(QObject *context);
+
 } // namespace provbench::cli

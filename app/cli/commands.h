@@ -21,5 +21,6 @@ int inventoryCommand(const QStringList &args);
 int estCommand(const QStringList &args);
 int tokenCommand(const QStringList &args);
 int statusCommand(const QStringList &args);
+int batchCommand(const QStringList &args);
 
 } // namespace provbench::cli

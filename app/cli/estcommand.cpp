@@ -9,46 +9,12 @@
 #include "app/profiles/profilelibrary.h"
 
 #include <QCoreApplication>
-#include <QSocketNotifier>
-
-#include <csignal>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace provbench::cli {
 
 using namespace provbench::enrollment;
 
 namespace {
-
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &byte, 1);
-}
-
-// SIGINT and SIGTERM quit the event loop (through a pipe: a signal handler
-// may only write to a descriptor).
-Result<void> quitOnSignals(QObject *context)
-{
-    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
-        return fail(Error::Code::Io, QStringLiteral("Could not set up signal handling."));
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &action, nullptr);
-    ::sigaction(SIGTERM, &action, nullptr);
-    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, context);
-    QObject::connect(notifier, &QSocketNotifier::activated, context, [] {
-        char buffer[16];
-        while (::read(g_signalPipe[0], buffer, sizeof buffer) > 0) { }
-        QCoreApplication::quit();
-    });
-    return {};
-}
 
 Result<ListenAddress> parseListen(const QString &text)
 {
@@ -57,14 +23,6 @@ Result<ListenAddress> parseListen(const QString &text)
     return fail(Error::Code::InvalidArgument,
         QStringLiteral("--listen takes ADDRESS:PORT, such as 127.0.0.1:8443, 0.0.0.0:8443 or "
                        "[::1]:8443 (port 0: any free port)."));
-}
-
-Result<std::unique_ptr<store::Store>> openStoreForWriting(const QCommandLineParser &parser)
-{
-    QString url = parser.value(QStringLiteral("db"));
-    if (url.isEmpty())
-        url = qEnvironmentVariable("PROVBENCH_DB");
-    return store::Store::open(url, workspaceArgument(parser), store::AuditLog::defaultActor());
 }
 
 int serve(const QCommandLineParser &parser)

@@ -29,6 +29,8 @@ void printUsage()
              "  est       the built-in EST enrollment service: est serve|pending|approve|deny\n"
              "  token     one-time enrollment tokens: token issue --device ID\n"
              "  status    the onboarding board: status [--json] [--watch] [--report FILE.html]\n"
+             "  batch     commission devices as they appear: batch run [--csv F] [--profile P]\n"
+             "            [--ports-dir D] [--parallel N] [--settle S]\n"
              "\n"
              "Run 'provbench-cli <command> --help' for the options of a command.\n"
              "Exit codes: 0 success, 1 operation failed, 2 bad usage, 3 not found (port, profile,\n"
@@ -86,6 +88,8 @@ int main(int argc, char **argv)
         return tokenCommand(args);
     if (command == u"status")
         return statusCommand(args);
+    if (command == u"batch")
+        return batchCommand(args);
     err() << "error: unknown command '" << command
           << "'. Run 'provbench-cli --help' to see the commands.\n";
     return ExitUsage;

@@ -13,11 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
-#include <QSocketNotifier>
-
-#include <csignal>
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace provbench::cli {
 
@@ -27,35 +22,6 @@ namespace {
 
 constexpr qint64 kMinute = 60'000;
 constexpr int kMinutes = 5; // the throughput shown: the last five minutes
-
-int g_statusSignalPipe[2] = {-1, -1};
-
-void onStatusSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] const ssize_t n = ::write(g_statusSignalPipe[1], &byte, 1);
-}
-
-// SIGINT and SIGTERM end --watch: the handler writes to a pipe, the event
-// loop reads it and quits.
-Result<void> stopOnSignals(QObject *context)
-{
-    if (::pipe2(g_statusSignalPipe, O_CLOEXEC | O_NONBLOCK) != 0)
-        return fail(Error::Code::Io, QStringLiteral("Could not set up signal handling."));
-    struct sigaction action = {};
-    action.sa_handler = onStatusSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &action, nullptr);
-    ::sigaction(SIGTERM, &action, nullptr);
-    auto *notifier = new QSocketNotifier(g_statusSignalPipe[0], QSocketNotifier::Read, context);
-    QObject::connect(notifier, &QSocketNotifier::activated, context, [] {
-        char buffer[16];
-        while (::read(g_statusSignalPipe[0], buffer, sizeof buffer) > 0) { }
-        QCoreApplication::quit();
-    });
-    return {};
-}
 
 QString minutesText(qint64 ms)
 {
@@ -223,7 +189,7 @@ int statusCommand(const QStringList &args)
         return ExitOk;
 
     BoardFeed feed(**store, board);
-    if (auto ok = stopOnSignals(&feed); !ok)
+    if (auto ok = quitOnSignals(&feed); !ok)
         return reportError(ok.error());
     QObject::connect(&feed, &BoardFeed::changed, &feed, [&](const BoardDelta &) {
         if (!json)

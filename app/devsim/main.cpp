@@ -113,8 +113,8 @@ void printTable(const SimulatorHost &host, const QList<DeviceConfig> &configs)
                 } else {
                     name = c.name;
                     firmware = c.firmware;
-                    notes << QStringLiteral("%1, AT%CMNG, CFUN=%2 at boot")
-                                 .arg(c.model)
+                    notes << QStringLiteral("%1, IMEI %2, AT%CMNG, CFUN=%3 at boot")
+                                 .arg(c.model, c.imei)
                                  .arg(c.initialMode);
                 }
                 if (const QString f = faultsToString(c.faults); !f.isEmpty())

@@ -125,6 +125,28 @@ void AuditedTarget::moveState(const QString &state, const QString &reason)
         note(ok.error());
 }
 
+// Each item was read back as it was written; this closes the device's write
+// with one record saying all of them were, which is what completes a static
+// device's journey (outcome.verify; docs/board.md).
+void AuditedTarget::recordVerified()
+{
+    if (!m_store)
+        return;
+    int items = 0;
+    for (const PlanItem &item : std::as_const(m_plan))
+        if (item.source != PlanItem::Source::Unsupported)
+            ++items;
+    const QJsonObject details{
+        {QStringLiteral("items"), items}, {QStringLiteral("profile"), m_device.profile}};
+    auto intent = m_store->audit().appendIntent(QStringLiteral("verify"), m_device.id, details);
+    if (!intent)
+        return note(intent.error());
+    auto ok = m_store->audit().appendOutcome(
+        *intent, true, QStringLiteral("every item read back equal to what was written"), details);
+    if (!ok)
+        note(ok.error());
+}
+
 void AuditedTarget::begin(std::function<void(Result<void>)> done)
 {
     if (m_store) {
@@ -199,9 +221,10 @@ void AuditedTarget::end(std::function<void(Result<void>)> done)
                 if (m_firstFailure.isEmpty())
                     m_firstFailure = item.note;
             }
-            if (m_allVerified && ok)
+            if (m_allVerified && ok) {
+                recordVerified();
                 moveState(QStringLiteral("verified"));
-            else if (!m_firstFailure.isEmpty())
+            } else if (!m_firstFailure.isEmpty())
                 moveState(QStringLiteral("failed"), m_firstFailure);
         }
         done(ok);

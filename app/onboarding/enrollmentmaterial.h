@@ -90,6 +90,7 @@ public:
 private:
     void note(const Error &error);
     void moveState(const QString &state, const QString &reason = {});
+    void recordVerified();
 
     CredentialTarget *m_inner;
     store::Store *m_store;

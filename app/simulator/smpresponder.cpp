@@ -111,6 +111,38 @@ QCborMap SmpResponder::handleOs(const Header &h, const QCborMap &body)
     }
     if (h.id == kReset.id && h.op == Op::Write)
         return QCborMap{};
+    // OS info, as Zephyr answers it: uname-like letters joined by spaces; an
+    // unknown letter is the group's "invalid format" error. Legacy (SMP v1)
+    // firmware predates the command.
+    if (h.id == kOsInfo.id && h.op == Op::Read && !m_config.legacyErrors) {
+        const QString format = body.value(key("format")).toString(QStringLiteral("s"));
+        QStringList parts;
+        for (const QChar c : format) {
+            switch (c.unicode()) {
+            case 's':
+                parts << QStringLiteral("Zephyr");
+                break;
+            case 'n':
+                parts << m_config.name;
+                break;
+            case 'r':
+            case 'v':
+                parts << m_config.firmware;
+                break;
+            case 'i':
+            case 'm':
+                parts << m_config.board;
+                break;
+            case 'a':
+                parts << QStringLiteral("Zephyr") << m_config.name << m_config.firmware
+                      << m_config.board;
+                break;
+            default:
+                return errorBody(DeviceError{false, GroupOs, 2}); // OS_MGMT_ERR_INVALID_FORMAT
+            }
+        }
+        return QCborMap{{key("output"), parts.join(QLatin1Char(' '))}};
+    }
     return errorBody(DeviceError{true, 0, ErrNotSup});
 }
 

@@ -170,6 +170,14 @@ bool Board::apply(const store::AuditRecord &record)
 {
     if (record.seq <= m_lastSeq)
         return false;
+    // A journey recorded under a placeholder id (a port path, before the
+    // device said who it is) that turned out to be a device known by its
+    // serial number: the placeholder leaves the board.
+    if (record.kind == u"device.merged") {
+        m_lastSeq = record.seq;
+        m_delta.lastSeq = m_lastSeq;
+        return removeDevice(record.deviceId);
+    }
     return apply(classify(record));
 }
 

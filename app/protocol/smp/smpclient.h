@@ -71,6 +71,10 @@ public:
     Link *link() const { return m_link; }
 
     void echo(const QString &text, Callback<QString> done);
+    // MCUmgr OS info (group 0, id 7) in uname's letters: "n" is the node
+    // (host) name, which Zephyr makes unique with CONFIG_NET_HOSTNAME_UNIQUE.
+    // Firmware built without CONFIG_MCUMGR_GRP_OS_INFO answers "not supported".
+    void osInfo(const QString &format, Callback<QString> done);
     // The device answers, then reboots (and drops unsaved settings).
     void reset(Callback<void> done);
     void readSetting(const QString &key, Callback<QByteArray> done);

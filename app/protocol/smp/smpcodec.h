@@ -64,6 +64,8 @@ struct Command
 
 inline constexpr Command kEcho{Op::Write, GroupOs, 0};
 inline constexpr Command kReset{Op::Write, GroupOs, 5};
+// OS/application information (uname-like; CONFIG_MCUMGR_GRP_OS_INFO).
+inline constexpr Command kOsInfo{Op::Read, GroupOs, 7};
 inline constexpr Command kSettingRead{Op::Read, GroupSettings, 0};
 inline constexpr Command kSettingWrite{Op::Write, GroupSettings, 0};
 inline constexpr Command kSettingDelete{Op::Write, GroupSettings, 1};

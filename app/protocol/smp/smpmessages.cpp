@@ -261,6 +261,11 @@ QCborMap echoRequest(const QString &text)
     return QCborMap{{key("d"), text}};
 }
 
+QCborMap osInfoRequest(const QString &format)
+{
+    return QCborMap{{key("format"), format}};
+}
+
 QCborMap settingNameRequest(const QString &name)
 {
     return QCborMap{{key("name"), name}};
@@ -301,6 +306,15 @@ Result<QString> readEcho(const QCborMap &body)
         return fail(Error::Code::Protocol,
             QStringLiteral("The device's echo answer lacks the text (\"r\")."));
     return r.toString();
+}
+
+Result<QString> readOsInfo(const QCborMap &body)
+{
+    const QCborValue o = body.value(key("output"));
+    if (!o.isString())
+        return fail(Error::Code::Protocol,
+            QStringLiteral("The device's OS info answer lacks the text (\"output\")."));
+    return o.toString();
 }
 
 Result<QByteArray> readSettingValue(const QCborMap &body)

@@ -96,6 +96,9 @@ QString describeBody(const QCborMap &body, bool secret);
 // --- requests ----------------------------------------------------------------
 
 QCborMap echoRequest(const QString &text);
+// OS info: `format` letters as uname takes them ("n" node name, "s" kernel
+// name, "i" hardware platform, "a" all).
+QCborMap osInfoRequest(const QString &format);
 QCborMap settingNameRequest(const QString &name); // read, delete
 QCborMap settingWriteRequest(const QString &name, const QByteArray &value);
 // An upload chunk; `totalLength` is sent with the first chunk (off 0) only.
@@ -107,6 +110,7 @@ QCborMap hashRequest(const QString &path, const QString &type = QStringLiteral("
 // --- responses (call after responseError() said there is none) ----------------
 
 Result<QString> readEcho(const QCborMap &body);
+Result<QString> readOsInfo(const QCborMap &body); // the "output" text
 Result<QByteArray> readSettingValue(const QCborMap &body);
 // The device's offset after an upload chunk.
 Result<qint64> readUploadOffset(const QCborMap &body);

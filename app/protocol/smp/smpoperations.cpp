@@ -46,6 +46,16 @@ void SmpClient::echo(const QString &text, Callback<QString> done)
         });
 }
 
+void SmpClient::osInfo(const QString &format, Callback<QString> done)
+{
+    request(kOsInfo, osInfoRequest(format), QStringLiteral("os info \"%1\"").arg(format.left(16)),
+        {}, true, [done = std::move(done)](Result<QCborMap> r) {
+            if (!r)
+                return done(std::unexpected(r.error()));
+            done(readOsInfo(*r));
+        });
+}
+
 void SmpClient::reset(Callback<void> done)
 {
     // Not retried: the device may be rebooting already.

@@ -242,4 +242,45 @@ Result<qint64> Inventory::nextSequence(const QString &name)
     return value->toLongLong();
 }
 
+Result<bool> Inventory::addAlias(const QString &alias, const QString &deviceId)
+{
+    const QString key = alias.trimmed().toLower();
+    if (auto ok = checkId(key, QStringLiteral("device alias")); !ok)
+        return std::unexpected(ok.error());
+    auto tx = Transaction::begin(m_db);
+    if (!tx)
+        return std::unexpected(tx.error());
+    auto current = m_db.scalar(
+        QStringLiteral("SELECT device_id FROM device_aliases WHERE alias = ?"), {key});
+    if (!current)
+        return std::unexpected(current.error());
+    bool kept = true;
+    if (current->isNull()) {
+        auto q = m_db.exec(QStringLiteral("INSERT INTO device_aliases (alias, device_id, "
+                                          "created_at) VALUES (?, ?, ?)"),
+            {key, deviceId, Database::now()});
+        if (!q)
+            return std::unexpected(q.error());
+    } else if (current->toString() != deviceId) {
+        // Kept as a marker with no device, so a third device cannot take it either.
+        auto q = m_db.exec(
+            QStringLiteral("UPDATE device_aliases SET device_id = '' WHERE alias = ?"), {key});
+        if (!q)
+            return std::unexpected(q.error());
+        kept = false;
+    }
+    if (auto ok = tx->commit(); !ok)
+        return std::unexpected(ok.error());
+    return kept;
+}
+
+Result<QString> Inventory::deviceForAlias(const QString &alias) const
+{
+    auto id = m_db.scalar(QStringLiteral("SELECT device_id FROM device_aliases WHERE alias = ?"),
+        {alias.trimmed().toLower()});
+    if (!id)
+        return std::unexpected(id.error());
+    return id->isNull() ? QString() : id->toString();
+}
+
 } // namespace provbench::store

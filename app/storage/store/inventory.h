@@ -78,6 +78,13 @@ public:
     // connection and process (serial numbers for certificates, labels, ...).
     Result<qint64> nextSequence(const QString &name);
 
+    // Another name the device answers to now (a name the bench wrote to it).
+    // Aliases compare case-insensitively. An alias that already names another
+    // device is ambiguous: from then on it names no device, and false is returned.
+    Result<bool> addAlias(const QString &alias, const QString &deviceId);
+    // The device an alias names, or an empty string (unknown or ambiguous).
+    Result<QString> deviceForAlias(const QString &alias) const;
+
     static Result<void> checkState(const QString &state);
 
 private:

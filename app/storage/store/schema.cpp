@@ -162,6 +162,20 @@ QStringList enrollmentTables(bool sqlite)
     };
 }
 
+// v4: names a device took on when the bench wrote them (an Improv device
+// name, a host name), so a batch still knows the device after renaming it.
+// A name given to two devices is ambiguous and kept for neither.
+QStringList aliasTables()
+{
+    return {
+        QStringLiteral("CREATE TABLE device_aliases ("
+                       "alias TEXT PRIMARY KEY NOT NULL,"
+                       "device_id TEXT NOT NULL,"
+                       "created_at TEXT NOT NULL)"),
+        QStringLiteral("CREATE INDEX device_aliases_device ON device_aliases (device_id)"),
+    };
+}
+
 } // namespace
 
 QList<Migration> builtinMigrations(Dialect dialect)
@@ -175,6 +189,7 @@ QList<Migration> builtinMigrations(Dialect dialect)
             auditTables(seqType) + (sqlite ? sqliteAuditGuards() : postgresAuditGuards())},
         {3, QStringLiteral("enrollment: tokens, approval requests, current device certificates"),
             enrollmentTables(sqlite)},
+        {4, QStringLiteral("inventory: device aliases (names the bench wrote)"), aliasTables()},
     };
 }
 

@@ -50,12 +50,13 @@ private Q_SLOTS:
         auto db = Database::open(url, QString());
         QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
         QCOMPARE(*schemaVersion(**db), latestSchemaVersion(m_backend.dialect()));
-        QCOMPARE(latestSchemaVersion(m_backend.dialect()), 3);
+        QCOMPARE(latestSchemaVersion(m_backend.dialect()), 4);
         for (const char *table : {"devices", "sequences", "audit_events", "audit_anchor",
-                 "enrollment_tokens", "enrollment_requests", "device_certificates"})
+                 "enrollment_tokens", "enrollment_requests", "device_certificates",
+                 "device_aliases"})
             QCOMPARE(tableCount(**db, QLatin1StringView(table)), 1);
         auto rows = (*db)->scalar(QStringLiteral("SELECT count(*) FROM schema_version"));
-        QCOMPARE(rows->toInt(), 3);
+        QCOMPARE(rows->toInt(), 4);
     }
 
     void reopening_appliesNothingAgain()
@@ -65,7 +66,7 @@ private Q_SLOTS:
         auto again = Database::open(url, QString());
         QVERIFY(again);
         QCOMPARE(
-            (*again)->scalar(QStringLiteral("SELECT count(*) FROM schema_version"))->toInt(), 3);
+            (*again)->scalar(QStringLiteral("SELECT count(*) FROM schema_version"))->toInt(), 4);
     }
 
     void migrationsRunInOrder_fromAnOlderVersion()
@@ -75,7 +76,7 @@ private Q_SLOTS:
         const QList<Migration> all = builtinMigrations(m_backend.dialect());
         QCOMPARE(*applyMigrations(*db, all.mid(0, 1)), 1);
         QCOMPARE(tableCount(*db, QStringLiteral("audit_events")), 0);
-        QCOMPARE(*applyMigrations(*db, all), 3);
+        QCOMPARE(*applyMigrations(*db, all), 4);
         QCOMPARE(tableCount(*db, QStringLiteral("audit_events")), 1);
     }
 
@@ -86,18 +87,18 @@ private Q_SLOTS:
             auto db = openRaw(url);
             QVERIFY(db);
             QList<Migration> future = builtinMigrations(m_backend.dialect());
-            future.append({4, QStringLiteral("from the future"),
+            future.append({5, QStringLiteral("from the future"),
                 {QStringLiteral("CREATE TABLE future_things (id INTEGER)")}});
-            QCOMPARE(*applyMigrations(*db, future), 4);
+            QCOMPARE(*applyMigrations(*db, future), 5);
         }
         auto db = Database::open(url, QString());
         QVERIFY(!db);
         QCOMPARE(db.error().code, Error::Code::Unsupported);
-        QVERIFY2(db.error().message.contains(u"schema version 4")
+        QVERIFY2(db.error().message.contains(u"schema version 5")
                 && db.error().message.contains(u"Upgrade ProvBench"),
             qPrintable(db.error().message));
         auto raw = openRaw(url);
-        QCOMPARE(*schemaVersion(*raw), 4);
+        QCOMPARE(*schemaVersion(*raw), 5);
     }
 
     void failingMigration_isRolledBackWhole()
@@ -130,9 +131,9 @@ private Q_SLOTS:
         auto a = openRaw(url);
         auto b = openRaw(url);
         QVERIFY(a && b);
-        QCOMPARE(*applyMigrations(*a, builtinMigrations(m_backend.dialect())), 3);
-        QCOMPARE(*applyMigrations(*b, builtinMigrations(m_backend.dialect())), 3);
-        QCOMPARE(a->scalar(QStringLiteral("SELECT count(*) FROM schema_version"))->toInt(), 3);
+        QCOMPARE(*applyMigrations(*a, builtinMigrations(m_backend.dialect())), 4);
+        QCOMPARE(*applyMigrations(*b, builtinMigrations(m_backend.dialect())), 4);
+        QCOMPARE(a->scalar(QStringLiteral("SELECT count(*) FROM schema_version"))->toInt(), 4);
     }
 
     void sqlite_walFullSyncForeignKeysAndPrivateFile()
