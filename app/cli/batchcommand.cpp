@@ -146,6 +146,9 @@ int runAction(const QStringList &args)
     if (parser.isSet(csv)) {
         journey::ExpectedDevicesOptions csvOptions;
         csvOptions.defaultProfile = options.defaultProfile;
+        // A profile column names a profile of this workspace, by id or name.
+        for (const auto &entry : library.entries())
+            csvOptions.knownProfiles << entry.id << entry.name;
         auto rows = journey::readExpectedDevices(parser.value(csv), csvOptions);
         if (!rows)
             return reportError(rows.error());
