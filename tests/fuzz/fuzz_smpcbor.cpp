@@ -61,6 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(responseError(errorBody(*err)) == err, "error body round trip changed it");
     }
     checkResult(readEcho(*map), "readEcho failed without a message");
+    checkResult(readOsInfo(*map), "readOsInfo failed without a message");
     checkResult(readSettingValue(*map), "readSettingValue failed without a message");
     checkResult(readUploadOffset(*map), "readUploadOffset failed without a message");
     checkResult(readDownloadChunk(*map), "readDownloadChunk failed without a message");

@@ -129,6 +129,28 @@ private Q_SLOTS:
         QCOMPARE(*r, QStringLiteral("hello"));
     }
 
+    void osInfo_nodeNameAndFormats_legacyFirmwareLacksIt()
+    {
+        connectTo(fastConfig());
+        auto node = wait<QString>([&](auto cb) { m_client->osInfo(QStringLiteral("n"), cb); });
+        VERIFY_OK(node);
+        QCOMPARE(*node, sim::demoSmpConfig(0).name);
+        auto both = wait<QString>([&](auto cb) { m_client->osInfo(QStringLiteral("sn"), cb); });
+        VERIFY_OK(both);
+        QCOMPARE(*both, QStringLiteral("Zephyr ") + sim::demoSmpConfig(0).name);
+        auto bad = wait<QString>([&](auto cb) { m_client->osInfo(QStringLiteral("q"), cb); });
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().code, Error::Code::Device);
+        disconnectAll();
+
+        auto legacy = fastConfig();
+        legacy.legacyErrors = true;
+        connectTo(legacy);
+        auto none = wait<QString>([&](auto cb) { m_client->osInfo(QStringLiteral("n"), cb); });
+        QVERIFY(!none);
+        QVERIFY2(none.error().message.contains(u"not support"), qPrintable(none.error().message));
+    }
+
     void settings_writeStagesUntilSave_resetDropsUnsaved()
     {
         connectTo(fastConfig(false));

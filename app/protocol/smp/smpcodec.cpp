@@ -57,6 +57,8 @@ QString commandName(Op op, quint16 group, quint8 id)
         return QStringLiteral("echo");
     if (group == GroupOs && id == 5)
         return QStringLiteral("reset");
+    if (group == GroupOs && id == 7)
+        return QStringLiteral("os info");
     if (group == GroupSettings) {
         switch (id) {
         case 0:

@@ -363,6 +363,12 @@ private Q_SLOTS:
         QVERIFY(!readHash(QCborMap{{k("type"), k("sha256")}}));
         QVERIFY(readEcho(QCborMap{{k("r"), k("hi")}}));
         QVERIFY(!readEcho(QCborMap{}));
+        QCOMPARE(
+            *readOsInfo(QCborMap{{k("output"), k("zephyr-a1b2")}}), QStringLiteral("zephyr-a1b2"));
+        QVERIFY(!readOsInfo(QCborMap{{k("output"), 7}}));
+        QVERIFY(!readOsInfo(QCborMap{}));
+        QCOMPARE(osInfoRequest(QStringLiteral("n")), (QCborMap{{k("format"), k("n")}}));
+        QCOMPARE(commandName(Op::Read, GroupOs, 7), QStringLiteral("os info"));
     }
 
     void isSecretName_matchesCredentialWords_data()

@@ -137,6 +137,23 @@ private Q_SLOTS:
             Error::Code::NotFound);
     }
 
+    void aliases_caseInsensitive_ambiguousNamesNoDevice()
+    {
+        auto s = open(m_backend.freshUrl());
+        Inventory &inv = s->inventory();
+        QCOMPARE(*inv.deviceForAlias(QStringLiteral("lab-kitchen")), QString());
+        QVERIFY(*inv.addAlias(QStringLiteral(" Lab-Kitchen "), QStringLiteral("SN-1")));
+        QCOMPARE(*inv.deviceForAlias(QStringLiteral("lab-kitchen")), QStringLiteral("SN-1"));
+        QVERIFY(
+            *inv.addAlias(QStringLiteral("LAB-KITCHEN"), QStringLiteral("SN-1"))); // again: kept
+        // A second device with the same name: the name identifies neither any more.
+        QVERIFY(!*inv.addAlias(QStringLiteral("lab-kitchen"), QStringLiteral("SN-2")));
+        QCOMPARE(*inv.deviceForAlias(QStringLiteral("lab-kitchen")), QString());
+        QVERIFY(!*inv.addAlias(QStringLiteral("lab-kitchen"), QStringLiteral("SN-3")));
+        QCOMPARE(*inv.deviceForAlias(QStringLiteral("lab-kitchen")), QString());
+        QVERIFY(!inv.addAlias(QStringLiteral("   "), QStringLiteral("SN-1")));
+    }
+
     void badInput_isRefused_data()
     {
         QTest::addColumn<QString>("id");
