@@ -181,7 +181,12 @@ int main(int argc, char *argv[])
         QStringLiteral("Device kind: improv (default), smp (Zephyr MCUmgr), nrf91 (modem with "
                        "AT%CMNG), or mixed (improv, smp, nrf91 in turn)."),
         QStringLiteral("kind"), QStringLiteral("improv"));
-    parser.addOptions({dirOpt, countOpt, faultOpt, latencyOpt, noNoiseOpt, seedOpt, kindOpt});
+    const QCommandLineOption firstOpt(QStringLiteral("first"),
+        QStringLiteral("Index of the first device (default 0), so that several simulators give "
+                       "their devices distinct names and IMEIs."),
+        QStringLiteral("n"), QStringLiteral("0"));
+    parser.addOptions(
+        {dirOpt, countOpt, faultOpt, latencyOpt, noNoiseOpt, seedOpt, kindOpt, firstOpt});
 
     if (!parser.parse(QCoreApplication::arguments()))
         usageError(parser.errorText());
@@ -203,8 +208,10 @@ int main(int argc, char *argv[])
                                   "e.g. --dir /tmp/provbench-sim."));
 
     const int count = parseInt(parser.value(countOpt), QStringLiteral("--count"), 1, kMaxCount);
+    const int first = parseInt(parser.value(firstOpt), QStringLiteral("--first"), 0, 99999);
     QList<DeviceConfig> configs;
-    for (int i = 0; i < count; ++i) {
+    for (int n = 0; n < count; ++n) {
+        const int i = first + n;
         const QString k = kind == u"mixed" ? QStringList{QStringLiteral("improv"),
                               QStringLiteral("smp"), QStringLiteral("nrf91")}[i % 3]
                                            : kind;

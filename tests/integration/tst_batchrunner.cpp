@@ -10,12 +10,15 @@
 #include "app/onboarding/credentialplan.h"
 #include "app/onboarding/journey/board.h"
 #include "app/profiles/profilejson.h"
+#include "app/simulator/ble/simulatedblebackend.h"
+#include "app/simulator/ble/simulatedimprovperipheral.h"
 #include "app/simulator/simulatedmodem.h"
 #include "app/simulator/simulatedsmpdevice.h"
 #include "app/simulator/simulatorhost.h"
 #include "app/storage/store/store.h"
 #include "app/storage/vault.h"
 #include "app/storage/workspace.h"
+#include "app/transport/ble/blediscovery.h"
 #include "app/transport/serialdiscovery.h"
 
 #include <QFile>
@@ -37,18 +40,20 @@ namespace {
 constexpr char kPass[] = "batch runner test passphrase";
 const QString kWifi = QStringLiteral("Lab Wi-Fi");
 const QString kCert = QStringLiteral("Per-device certificate made on the bench");
+const QString kWifiOnly = QStringLiteral("Lab Wi-Fi, names kept");
 
 // Wi-Fi only, fitting every kind: Improv takes it, SMP stores it as settings,
 // an nRF91 reports it not applicable. The device name makes an Improv device
 // rename itself, which the next batch must see through.
-profiles::Profile wifiProfile()
+profiles::Profile wifiProfile(
+    const QString &name = kWifi, const QString &deviceName = QStringLiteral("lab-{serial}"))
 {
     const QJsonObject json{{QStringLiteral("schema"), QStringLiteral("provbench.profile/1")},
-        {QStringLiteral("kind"), QStringLiteral("static")}, {QStringLiteral("name"), kWifi},
+        {QStringLiteral("kind"), QStringLiteral("static")}, {QStringLiteral("name"), name},
         {QStringLiteral("site"), QStringLiteral("lab")},
         {QStringLiteral("naming"),
             QJsonObject{{QStringLiteral("hostname"), QString()},
-                {QStringLiteral("deviceName"), QStringLiteral("lab-{serial}")}}},
+                {QStringLiteral("deviceName"), deviceName}}},
         {QStringLiteral("network"),
             QJsonObject{{QStringLiteral("wifi"),
                             QJsonObject{{QStringLiteral("ssid"), QStringLiteral("ProvBench-Lab")},
@@ -113,6 +118,8 @@ class tst_BatchRunner : public QObject
         m_store = std::move(*s);
         m_profiles.clear();
         m_profiles.insert(kWifi, wifiProfile());
+        // Improv over BLE carries Wi-Fi only: no device name.
+        m_profiles.insert(kWifiOnly, wifiProfile(kWifiOnly, QString()));
         m_profiles.insert(
             kCert, sampleProfile(QStringLiteral("bench-certificate-per-device.json")));
         m_host = std::make_unique<sim::SimulatorHost>();
@@ -123,9 +130,11 @@ class tst_BatchRunner : public QObject
         return true;
     }
 
-    std::unique_ptr<BatchRunner> makeRunner(BatchOptions options, const QString &bench = {})
+    std::unique_ptr<BatchRunner> makeRunner(
+        BatchOptions options, const QString &bench = {}, ble::Backend *bleBackend = nullptr)
     {
         BatchEnvironment env;
+        env.bleBackend = bleBackend;
         env.workspacePath = m_ws->path();
         env.store = m_store.get();
         env.ca = &*m_ca;
@@ -419,6 +428,45 @@ private Q_SLOTS:
             sawInterrupted |= r.detailsObject().value(QStringLiteral("interrupted")).toBool();
         QVERIFY(sawInterrupted);
         QVERIFY(m_store->audit().verify()->ok());
+    }
+
+    void bleDevices_matchedByAddressOrName_buttonPressWaitedFor()
+    {
+        QVERIFY(setUp({}));
+        sim::SimulatedBleBackend backend;
+        backend.setAdvertisingIntervalMs(100);
+        sim::addDemoPeripherals(backend);
+        BatchOptions o;
+        o.parallel = 3;
+        o.expected = {
+            {QStringLiteral("c4:de:e2:10:4a:01"), QStringLiteral("lab"), QString(), kWifiOnly, 2},
+            {QStringLiteral("porch-light"), QStringLiteral("lab"), QString(), kWifiOnly, 3},
+            {QStringLiteral("zephyr-ble-sensor"), QStringLiteral("lab"), QString(), kWifiOnly, 4},
+        };
+        auto runner = makeRunner(o, {}, &backend);
+        QVERIFY(runner->start());
+        ble::Scanner *scanner = backend.createScanner(nullptr);
+        ble::Discovery discovery(scanner);
+        scanner->setParent(&discovery);
+        connect(&discovery, &ble::Discovery::deviceAdded, runner.get(),
+            [&](const ble::BleDevice &d) { runner->addBleDevice(d); });
+        discovery.start();
+        // The plug asks for its button: the batch waits for it, then writes.
+        auto *plug = qobject_cast<sim::SimulatedImprovPeripheral *>(
+            backend.peripheral(QStringLiteral("C4:DE:E2:10:4A:01")));
+        QVERIFY(plug);
+        QTRY_VERIFY_WITH_TIMEOUT(runner->entries().size() == 3, 10000);
+        QTest::qWait(500);
+        plug->pressButton();
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            runner->allExpectedSettled(), qPrintable(describe(*runner)), 30000);
+        QVERIFY2(runner->summary().done == 3, qPrintable(describe(*runner)));
+        const BatchEntry *sensor = entryFor(*runner, QStringLiteral("zephyr-ble-sensor"));
+        QVERIFY(sensor);
+        QCOMPARE(sensor->transport, QStringLiteral("ble"));
+        QCOMPARE(sensor->protocol, protocolName(DeviceProtocol::Smp));
+        QCOMPARE(m_store->inventory().get(QStringLiteral("porch-light"))->transport,
+            QStringLiteral("ble"));
     }
 
     void unknownProfile_refusesToStart()
