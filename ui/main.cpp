@@ -2,6 +2,7 @@
 // (Workbench) and shows the main window. All user-facing dialogs about start-up
 // problems are raised here, never by the engine.
 
+#include "ui/batchpanel.h"
 #include "ui/mainwindow.h"
 #include "ui/workbench.h"
 
@@ -9,6 +10,7 @@
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QMessageBox>
+#include <QTimer>
 
 #include <cstdio>
 #include <optional>
@@ -80,11 +82,19 @@ int main(int argc, char *argv[])
             "data folder; a temporary one in demo mode)."),
         QStringLiteral("DIR"));
     const QCommandLineOption pageOption(QStringLiteral("page"),
-        QApplication::translate(
-            "main", "Page to open: devices, profiles, compare, credentials, enrollment or board."),
+        QApplication::translate("main",
+            "Page to open: devices, profiles, compare, credentials, enrollment, board or batch."),
         QStringLiteral("NAME"));
+    const QCommandLineOption batchCsvOption(QStringLiteral("batch-csv"),
+        QApplication::translate("main",
+            "Import this CSV of expected devices on the Batch page (its problems are listed "
+            "there)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption batchStartOption(QStringLiteral("batch-start"),
+        QApplication::translate("main",
+            "Start the batch (with --batch-csv) as soon as the window shows, as Start would."));
     parser.addOptions({demoOption, demoCountOption, bleTroubleOption, noBleOption, portOption,
-        watchDirOption, workspaceOption, pageOption});
+        watchDirOption, workspaceOption, pageOption, batchCsvOption, batchStartOption});
     parser.process(app);
 
     Workbench::Options options;
@@ -123,13 +133,20 @@ int main(int argc, char *argv[])
     if (parser.isSet(pageOption) && !window.showPage(parser.value(pageOption))) {
         fprintf(stderr, "%s\n",
             qPrintable(QApplication::translate("main",
-                "--page takes devices, profiles, compare, credentials, enrollment or board.")));
+                "--page takes devices, profiles, compare, credentials, enrollment, board or "
+                "batch.")));
         return 2;
     }
+    if (parser.isSet(batchCsvOption))
+        window.batchPanel()->importCsv(parser.value(batchCsvOption));
     window.show();
     if (!started) {
         QMessageBox::warning(
             &window, QApplication::translate("main", "Start-up problem"), started.error().message);
+    }
+    if (parser.isSet(batchStartOption)) {
+        // From the event loop, so a vault prompt has its window; a failure shows on the page.
+        QTimer::singleShot(0, &window, [&window] { window.batchPanel()->startBatch(); });
     }
     return app.exec();
 }

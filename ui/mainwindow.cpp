@@ -5,6 +5,7 @@
 #include "app/onboarding/deviceregistry.h"
 #include "app/simulator/ble/simulatedblebackend.h"
 #include "app/transport/serialdiscovery.h"
+#include "ui/batchpanel.h"
 #include "ui/boardpanel.h"
 #include "ui/comparepanel.h"
 #include "ui/credentialspanel.h"
@@ -115,6 +116,9 @@ MainWindow::MainWindow(Workbench *workbench, QWidget *parent)
     m_board->setObjectName(QStringLiteral("boardPanel"));
     m_board->setStoreOpener([workbench] { return workbench->openStore(); });
     m_pages->addTab(m_board, tr("Board"));
+    m_batch = new BatchPanel(workbench, this);
+    m_batch->setObjectName(QStringLiteral("batchPanel"));
+    m_pages->addTab(m_batch, tr("Batch"));
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
 
@@ -166,6 +170,9 @@ void MainWindow::buildMenus()
     QAction *board = view->addAction(tr("&Board"));
     board->setShortcut(QKeySequence(Qt::ControlModifier | Qt::Key_6));
     connect(board, &QAction::triggered, this, [this] { m_pages->setCurrentWidget(m_board); });
+    QAction *batch = view->addAction(tr("B&atch"));
+    batch->setShortcut(QKeySequence(Qt::ControlModifier | Qt::Key_7));
+    connect(batch, &QAction::triggered, this, [this] { m_pages->setCurrentWidget(m_batch); });
     view->addSeparator();
     QAction *reset = view->addAction(tr("&Reset Layout"));
     connect(reset, &QAction::triggered, this, &MainWindow::resetLayout);
@@ -208,6 +215,10 @@ bool MainWindow::showPage(const QString &name)
 {
     if (name.compare(QStringLiteral("board"), Qt::CaseInsensitive) == 0) {
         m_pages->setCurrentWidget(m_board);
+        return true;
+    }
+    if (name.compare(QStringLiteral("batch"), Qt::CaseInsensitive) == 0) {
+        m_pages->setCurrentWidget(m_batch);
         return true;
     }
     const QString pages[] = {QStringLiteral("devices"), QStringLiteral("profiles"),

@@ -8,6 +8,7 @@ class QTabWidget;
 
 namespace provbench {
 
+class BatchPanel;
 class BoardPanel;
 class ComparePanel;
 class CredentialsPanel;
@@ -19,15 +20,16 @@ class ProfilesPanel;
 class TracePanel;
 class Workbench;
 
-// Wires the panels together and nothing more. Six pages: Devices (the
+// Wires the panels together and nothing more. Seven pages: Devices (the
 // devices list drives the detail and trace panels), Profiles (library and
 // editor), Compare and Credentials (the workspace CA; a device's "Write
-// credentials" opens the dialog), and Enrollment (the built-in EST service; its
-// "Go to Credentials" leads to the CA) and Board (every device's onboarding
-// journey; a double-click leads back to Devices). Leaving the Profiles page or closing the window
-// with unsaved profile changes asks first. The menus add a port path, switch pages, reset the
-// layout and show About; the status bar counts devices per state. In demo mode a banner names the
-// simulator folder and the demo Wi-Fi credentials. Geometry, window state, the current page,
+// credentials" opens the dialog), Enrollment (the built-in EST service; its
+// "Go to Credentials" leads to the CA), Board (every device's onboarding
+// journey; a double-click leads back to Devices) and Batch (commission every
+// device that appears, several at once, from a CSV). Leaving the Profiles page or closing the
+// window with unsaved profile changes asks first. The menus add a port path, switch pages, reset
+// the layout and show About; the status bar counts devices per state. In demo mode a banner names
+// the simulator folder and the demo Wi-Fi credentials. Geometry, window state, the current page,
 // splitter sizes and column widths persist through QSettings.
 class MainWindow : public QMainWindow
 {
@@ -44,12 +46,15 @@ public:
     // The onboarding board (tab "Board", --page board); it opens the workspace
     // store the first time it is shown.
     BoardPanel *boardPanel() const { return m_board; }
+    // The Batch page (tab "Batch", --page batch).
+    BatchPanel *batchPanel() const { return m_batch; }
     CredentialsPanel *credentialsPanel() const { return m_credentials; }
     EnrollmentPanel *enrollmentPanel() const { return m_enrollment; }
 
     enum class Page { Devices, Profiles, Compare, Credentials, Enrollment };
     void showPage(Page page);
-    // "devices", "profiles", "compare", "credentials" or "enrollment"; false for another name.
+    // "devices", "profiles", "compare", "credentials", "enrollment", "board" or
+    // "batch"; false for another name.
     bool showPage(const QString &name);
 
 protected:
@@ -76,6 +81,7 @@ private:
     QSplitter *m_horizontal;
     QLabel *m_counts;
     BoardPanel *m_board = nullptr;
+    BatchPanel *m_batch = nullptr;
     ProfilesPanel *m_profiles;
     ComparePanel *m_compare;
     CredentialsPanel *m_credentials;
