@@ -200,6 +200,23 @@ void AuditedTarget::write(
     });
 }
 
+void AuditedTarget::notWritten(const PlanItem &item, const ItemOutcome &outcome)
+{
+    m_allVerified = false;
+    const QString reason = describeOutcome(item, outcome);
+    if (m_firstFailure.isEmpty())
+        m_firstFailure = reason;
+    if (!m_store)
+        return;
+    auto ok = m_store->audit().append(QStringLiteral("failure"), m_device.id,
+        QJsonObject{{QStringLiteral("item"), item.id}, {QStringLiteral("reason"), reason},
+            {QStringLiteral("step"), QStringLiteral("prepare")}});
+    if (!ok)
+        note(ok.error());
+    // Before begin() (nothing written) no end() follows to record the state.
+    moveState(QStringLiteral("failed"), m_firstFailure);
+}
+
 void AuditedTarget::end(std::function<void(Result<void>)> done)
 {
     QPointer<AuditedTarget> self(this);

@@ -78,6 +78,9 @@ public:
     void write(const PlanItem &item, const QByteArray &value,
         std::function<void(ItemOutcome)> done) override;
     void end(std::function<void(Result<void>)> done) override;
+    // Records a "failure" for the item (step "prepare"): the device is not
+    // fully provisioned although every write that happened was verified.
+    void notWritten(const PlanItem &item, const ItemOutcome &outcome) override;
 
     // Items the protocol cannot carry never reach write(): given the plan, the
     // end records them as a "failure" event and the device as failed, since

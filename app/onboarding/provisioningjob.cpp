@@ -109,6 +109,13 @@ Result<QByteArray> ProfileMaterial::material(const PlanItem &item, const DeviceV
     return fail(Error::Code::Unsupported, item.note);
 }
 
+QString describeOutcome(const PlanItem &item, const ItemOutcome &outcome)
+{
+    if (outcome.detail.startsWith(item.label))
+        return outcome.detail;
+    return QStringLiteral("%1: %2").arg(item.label, outcome.detail);
+}
+
 // --- ProvisioningJob ---------------------------------------------------------------
 
 ProvisioningJob::ProvisioningJob(QList<PlanItem> plan, CredentialTarget *target,
@@ -138,6 +145,8 @@ void ProvisioningJob::start()
             return;
         if (!prepared)
             return failAll(prepared.error());
+        if (!makeValues())
+            return;
         m_target->begin([this, self, failAll](Result<void> ok) {
             if (!self)
                 return;
@@ -170,21 +179,59 @@ void ProvisioningJob::next()
         return;
     }
     if (m_linkLost) {
-        conclude(ItemOutcome{ItemOutcome::State::Failed, ItemOutcome::DeviceHolds::Old,
-            QStringLiteral("not attempted: the connection to the device was lost")});
+        const ItemOutcome skipped{ItemOutcome::State::Failed, ItemOutcome::DeviceHolds::Old,
+            QStringLiteral("not attempted: the connection to the device was lost")};
+        m_target->notWritten(item, skipped);
+        conclude(skipped);
         return;
     }
-    auto value = m_material->material(item, m_device);
-    if (!value) {
-        conclude(ItemOutcome{
-            ItemOutcome::State::Failed, ItemOutcome::DeviceHolds::Old, value.error().message});
-        return;
-    }
-    m_target->write(item, *value, [this, conclude](ItemOutcome outcome) {
+    const QByteArray value = m_values.value(m_index);
+    m_target->write(item, value, [this, conclude](ItemOutcome outcome) {
         // A lost link fails the rest quickly instead of timing out per item.
         m_linkLost = m_linkLost || outcome.linkLost;
+        m_values[m_index].fill('\0');
+        m_values[m_index].clear();
         conclude(outcome);
     });
+}
+
+bool ProvisioningJob::makeValues()
+{
+    m_values = QList<QByteArray>(m_plan.size());
+    for (qsizetype i = 0; i < m_plan.size(); ++i) {
+        const PlanItem &item = m_plan[i];
+        if (item.source == PlanItem::Source::Unsupported)
+            continue;
+        auto value = m_material->material(item, m_device);
+        if (value) {
+            m_values[i] = *value;
+            continue;
+        }
+        wipeValues();
+        const ItemOutcome failed{
+            ItemOutcome::State::Failed, ItemOutcome::DeviceHolds::Old, value.error().message};
+        for (qsizetype j = 0; j < m_plan.size(); ++j)
+            m_outcomes[j] = j == i
+                ? failed
+                : ItemOutcome{ItemOutcome::State::Failed, ItemOutcome::DeviceHolds::Old,
+                    QStringLiteral("not attempted: nothing was written, since "
+                                   "%1 could not be made")
+                        .arg(item.label)};
+        m_target->notWritten(item, failed);
+        m_finished = true;
+        Q_EMIT finished(
+            false, QStringLiteral("Nothing was written: %1").arg(describeOutcome(item, failed)));
+        return false;
+    }
+    return true;
+}
+
+void ProvisioningJob::wipeValues()
+{
+    for (QByteArray &v : m_values) {
+        v.fill('\0');
+        v.clear();
+    }
 }
 
 void ProvisioningJob::finish(const QString &problem)

@@ -31,6 +31,8 @@ struct ItemOutcome
 };
 
 QString outcomeName(ItemOutcome::State state);
+// "Label: detail", without repeating the label when the detail starts with it.
+QString describeOutcome(const PlanItem &item, const ItemOutcome &outcome);
 QString holdsName(ItemOutcome::DeviceHolds holds);
 
 // One device reached over one protocol. begin() prepares the device (an nRF91
@@ -49,6 +51,14 @@ public:
         const PlanItem &item, const QByteArray &value, std::function<void(ItemOutcome)> done)
         = 0;
     virtual void end(std::function<void(Result<void>)> done) { done({}); }
+    // An item the job failed without calling write(): its value could not be
+    // made (a template needs a MAC the device does not report, a key could
+    // not be generated) or the link was lost before its turn. Default: nothing.
+    virtual void notWritten(const PlanItem &item, const ItemOutcome &outcome)
+    {
+        Q_UNUSED(item);
+        Q_UNUSED(outcome);
+    }
 };
 
 // Where each item's bytes come from: profile values with templates expanded
@@ -82,9 +92,12 @@ private:
     MaterialProvider *m_crypto;
 };
 
-// Walks a plan for one device: begin, each item (material, write, verify),
-// end. A failed item does not stop the others unless the link is gone; end()
-// always runs so the device is restored. finished(ok) is emitted once; ok
+// Walks a plan for one device: every item's material first (so a value that
+// cannot be made, such as a template needing a MAC the device does not report,
+// stops the job before anything is written: the device is left untouched),
+// then begin, each item (write, verify), end. A failed write does not stop the
+// others unless the link is gone; once begun, end() always runs so the device
+// is restored. finished(ok) is emitted once; ok
 // means every item was verified (an item the protocol cannot carry is not ok:
 // the profile does not fit the device).
 class ProvisioningJob : public QObject
@@ -107,9 +120,13 @@ Q_SIGNALS:
 private:
     void next();
     void finish(const QString &problem);
+    // Makes every item's value; false (and the job finished) when one cannot be made.
+    bool makeValues();
+    void wipeValues();
 
     QList<PlanItem> m_plan;
     QList<ItemOutcome> m_outcomes;
+    QList<QByteArray> m_values; // made before the first write; wiped once written
     CredentialTarget *m_target;
     MaterialProvider *m_material;
     profiles::DeviceVars m_device;

@@ -101,6 +101,28 @@ private Q_SLOTS:
             job.outcomes().at(1).state, ItemOutcome::State::Verified); // hostname still written
     }
 
+    void valueThatCannotBeMade_nothingIsWritten()
+    {
+        connectTo(fastConfig());
+        Profile p = officeProfile(QStringLiteral("correct-horse-42"));
+        p.naming.deviceName = QStringLiteral("office-{mac6}"); // no MAC known for this device
+        ProfileMaterial material(p, QString());
+        ProvisioningJob job(planCredentials(p, DeviceProtocol::Improv), m_target.get(), &material,
+            DeviceVars{QString(), QString(), QString(), QString(), 3});
+        auto [ok, message] = run(job);
+        QVERIFY(!ok);
+        QVERIFY2(
+            message.startsWith(u"Nothing was written: Device name") && message.contains(u"MAC"),
+            qPrintable(message));
+        for (const ItemOutcome &o : job.outcomes()) {
+            QCOMPARE(o.state, ItemOutcome::State::Failed);
+            QCOMPARE(o.holds, ItemOutcome::DeviceHolds::Old);
+        }
+        // The Wi-Fi, planned before the device name, never reached the device.
+        QVERIFY(m_sim.device->connectedSsid().isEmpty());
+        QVERIFY(m_sim.device->hostname() != QStringLiteral("office-003"));
+    }
+
     void certificatesOverImprov_areUnsupportedAndTheJobIsNotOk()
     {
         connectTo(fastConfig());

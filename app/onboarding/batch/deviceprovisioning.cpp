@@ -388,7 +388,21 @@ void DeviceProvisioning::jobFinished(
                 ? QStringLiteral("%1; the device now enrolls by itself.").arg(message)
                 : message);
     } else {
-        m_runner->setStatus(m_row, BatchEntry::Status::Failed, message);
+        // The summary counts; the first problem says what to fix.
+        QString first;
+        const auto &outcomes = m_job->outcomes();
+        for (qsizetype i = 0; i < outcomes.size() && i < m_plan.size() && first.isEmpty(); ++i) {
+            const ItemOutcome &o = outcomes[i];
+            if (o.state == ItemOutcome::State::Verified
+                || (o.state == ItemOutcome::State::Unsupported && m_plan[i].notApplicable)
+                || o.detail.startsWith(u"not attempted"))
+                continue;
+            first = describeOutcome(m_plan[i], o);
+        }
+        m_runner->setStatus(m_row, BatchEntry::Status::Failed,
+            first.isEmpty() || message.contains(first)
+                ? message
+                : QStringLiteral("%1 First problem: %2").arg(message, first));
     }
     end();
 }
