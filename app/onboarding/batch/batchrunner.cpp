@@ -231,9 +231,12 @@ void BatchRunner::removeBleDevice(const QString &address)
     if (row < 0)
         return;
     // A device that stops advertising while connected is being worked on:
-    // most peripherals go quiet once connected.
-    if (m_entries[row].isActive())
+    // most peripherals go quiet once connected. Its turn ends normally; only
+    // then is it forgotten, so coming back later starts a new turn.
+    if (m_entries[row].isActive()) {
+        m_goneWhileActive.insert(source);
         return;
+    }
     m_rowBySource.remove(source);
     if (m_entries[row].status == BatchEntry::Status::Waiting) {
         m_ble.remove(source);
@@ -282,6 +285,8 @@ void BatchRunner::onFinished(int row)
         e.status = BatchEntry::Status::Failed;
     Q_EMIT entryChanged(row);
     // Gone while it was worked on: forget the port, so a replug starts afresh.
+    if (m_goneWhileActive.remove(e.source))
+        m_rowBySource.remove(e.source);
     if (m_rowBySource.value(e.source, -1) != row) {
         m_ports.remove(e.source);
         m_ble.remove(e.source);

@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 
 #include <chrono>
@@ -180,6 +181,7 @@ private:
     QHash<QString, profiles::Profile> m_profiles; // resolved, by name as given
     QHash<QString, ble::BleDevice> m_ble;         // BLE devices waiting or running
     QHash<QString, PortInfo> m_ports;             // serial ports waiting or running
+    QSet<QString> m_goneWhileActive;              // BLE devices that went quiet during their turn
     int m_interruptedClosed = 0;
     bool m_started = false;
     bool m_stopped = false;
