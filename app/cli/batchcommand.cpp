@@ -307,7 +307,7 @@ int runAction(const QStringList &args)
     QObject::connect(&check, &QTimer::timeout, &runner, [&] {
         if (!runner.isIdle())
             return;
-        if (runner.allExpectedSettled() || sinceActivity.elapsed() >= qint64(settleS * 1000))
+        if (runner.allExpectedDone() || sinceActivity.elapsed() >= qint64(settleS * 1000))
             QCoreApplication::quit();
     });
     check.start();

@@ -416,6 +416,10 @@ Result<void> DeviceSession::releasePort()
                            "cancel it first.")
                 .arg(m_record.activity));
     dropLinkNow();
+    // A BLE device allows one central connection: close ours so the next
+    // user (a batch) can connect.
+    if (m_ble)
+        m_ble->close();
     return {};
 }
 

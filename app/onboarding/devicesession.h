@@ -57,8 +57,9 @@ public:
     // The port went away (unplugged); fails a running operation with a message
     // that says what was and was not written.
     void markAbsent();
-    // Closes the port so another component (a provisioning job) can open it.
-    // Refused while an operation runs; the next operation reopens the port.
+    // Closes the port (or the BLE connection) so another component (a
+    // provisioning job, a batch) can open it. Refused while an operation
+    // runs; the next operation reopens it.
     Result<void> releasePort();
     void markPresent(const PortInfo &port);
     // A new advertisement: RSSI, last seen, name, advertised protocols and

@@ -350,7 +350,7 @@ BatchSummary BatchRunner::summary() const
     return s;
 }
 
-bool BatchRunner::allExpectedSettled() const
+bool BatchRunner::allExpectedDone() const
 {
     if (m_options.expected.isEmpty() || !isIdle())
         return false;

@@ -153,8 +153,9 @@ public:
     BatchSummary summary() const;
     // Nothing waits or runs.
     bool isIdle() const;
-    // Every expected device is settled (done, skipped or failed); false without a CSV.
-    bool allExpectedSettled() const;
+    // Every expected device is done or skipped (a failed one may still be
+    // retried); false without a CSV.
+    bool allExpectedDone() const;
 
 Q_SIGNALS:
     void entryAdded(int row);
