@@ -51,9 +51,9 @@ private Q_SLOTS:
         QVERIFY2(db, qPrintable(db ? QString() : db.error().message));
         QCOMPARE(*schemaVersion(**db), latestSchemaVersion(m_backend.dialect()));
         QCOMPARE(latestSchemaVersion(m_backend.dialect()), 4);
-        for (const char *table : {"devices", "sequences", "audit_events", "audit_anchor",
-                 "enrollment_tokens", "enrollment_requests", "device_certificates",
-                 "device_aliases"})
+        for (const char *table :
+            {"devices", "sequences", "audit_events", "audit_anchor", "enrollment_tokens",
+                "enrollment_requests", "device_certificates", "device_aliases"})
             QCOMPARE(tableCount(**db, QLatin1StringView(table)), 1);
         auto rows = (*db)->scalar(QStringLiteral("SELECT count(*) FROM schema_version"));
         QCOMPARE(rows->toInt(), 4);
