@@ -1,6 +1,7 @@
 #include "app/onboarding/enrollmentmaterial.h"
 
 #include "app/core/logging.h"
+#include "app/crypto/certificate.h"
 #include "app/storage/store/store.h"
 
 #include <QJsonObject>
@@ -176,28 +177,42 @@ void AuditedTarget::write(
             note(seq.error());
     }
     QPointer<AuditedTarget> self(this);
-    m_inner->write(item, value, [this, self, item, intent, done](ItemOutcome outcome) {
-        if (self && m_store) {
-            if (intent > 0) {
-                auto ok = m_store->audit().appendOutcome(intent,
-                    outcome.state == ItemOutcome::State::Verified, outcome.detail,
-                    QJsonObject{{QStringLiteral("state"), outcomeName(outcome.state)},
-                        {QStringLiteral("deviceHolds"), holdsName(outcome.holds)}});
-                if (!ok)
-                    note(ok.error());
+    // The certificate the device will hold, for reports and labels (public;
+    // the lambda below holds no value, since some values are keys).
+    QString certificateFingerprint;
+    if (item.source == PlanItem::Source::IssuedCertificate)
+        if (auto cert = crypto::Certificate::parse(value))
+            certificateFingerprint = cert->fingerprint();
+    m_inner->write(
+        item, value, [this, self, item, intent, certificateFingerprint, done](ItemOutcome outcome) {
+            if (self && m_store) {
+                if (intent > 0) {
+                    auto ok = m_store->audit().appendOutcome(intent,
+                        outcome.state == ItemOutcome::State::Verified, outcome.detail,
+                        QJsonObject{{QStringLiteral("state"), outcomeName(outcome.state)},
+                            {QStringLiteral("deviceHolds"), holdsName(outcome.holds)}});
+                    if (!ok)
+                        note(ok.error());
+                }
+                if (!certificateFingerprint.isEmpty()
+                    && outcome.state == ItemOutcome::State::Verified) {
+                    if (auto ok
+                        = m_store->inventory().addFingerprint(m_device.id, certificateFingerprint);
+                        !ok)
+                        note(ok.error());
+                }
+                if (!m_written && outcome.holds == ItemOutcome::DeviceHolds::New) {
+                    m_written = true;
+                    moveState(QStringLiteral("credentials-written"));
+                }
             }
-            if (!m_written && outcome.holds == ItemOutcome::DeviceHolds::New) {
-                m_written = true;
-                moveState(QStringLiteral("credentials-written"));
+            if (self && outcome.state != ItemOutcome::State::Verified) {
+                m_allVerified = false;
+                if (m_firstFailure.isEmpty())
+                    m_firstFailure = QStringLiteral("%1: %2").arg(item.label, outcome.detail);
             }
-        }
-        if (self && outcome.state != ItemOutcome::State::Verified) {
-            m_allVerified = false;
-            if (m_firstFailure.isEmpty())
-                m_firstFailure = QStringLiteral("%1: %2").arg(item.label, outcome.detail);
-        }
-        done(outcome);
-    });
+            done(outcome);
+        });
 }
 
 void AuditedTarget::notWritten(const PlanItem &item, const ItemOutcome &outcome)

@@ -288,6 +288,14 @@ private Q_SLOTS:
             const journey::Journey *j = board.device(id);
             QVERIFY2(j && j->stage() == journey::Stage::Onboarded, qPrintable(id));
         }
+        // The certificate each device now holds is named in the inventory
+        // (reports, labels); the Wi-Fi-only Improv device has none.
+        for (const QString &id : {sim::demoSmpConfig(1).name, imei}) {
+            const QStringList fps = m_store->inventory().get(id)->fingerprints;
+            QCOMPARE(fps.size(), 1);
+            QCOMPARE(fps.first().size(), 95); // SHA-256, colon-separated hex
+        }
+        QVERIFY(m_store->inventory().get(sim::demoConfig(0).deviceName)->fingerprints.isEmpty());
         runner->stop();
 
         // The Improv device renamed itself ("lab-kitchen-sensor"); a second

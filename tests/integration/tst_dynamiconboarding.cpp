@@ -255,6 +255,8 @@ private Q_SLOTS:
             QVERIFY(cert->isIssuedBy(m_ca->certificate()));
             QCOMPARE(cert->commonName(), b->id);
             QCOMPARE(cert->publicKeyFingerprint(), b->device->enrollment()->publicKeyFingerprint());
+            // ... and the inventory names it, for the board's report and labels.
+            QCOMPARE(m_store->inventory().get(b->id)->fingerprints.value(0), cert->fingerprint());
 
             // No private key was ever on the bench: none planned, none handed out.
             for (const PlanItem &item : b->plan)

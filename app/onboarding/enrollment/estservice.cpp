@@ -318,6 +318,12 @@ EstResponse EstService::issue(const Identity &who, const crypto::CertificateRequ
         QJsonObject{{QStringLiteral("cert_sha256"), cert->fingerprint()}});
     if (auto ok = m_certificates.setCurrent(id, *cert); !ok)
         return failure(500, id, ok.error().message, peer);
+    // For the board's report and labels. A device enrolled with a claim
+    // certificate may not be in the inventory: nothing to update then.
+    if (auto ok = m_store.inventory().addFingerprint(id, cert->fingerprint());
+        !ok && ok.error().code != Error::Code::NotFound)
+        qWarning("EST: could not record the certificate of %s in the inventory: %s",
+            qUtf8Printable(id), qUtf8Printable(ok.error().message));
     auto audited = m_store.audit().append(QStringLiteral("cert.issued"), id,
         QJsonObject{{QStringLiteral("serial"), cert->serialHex()},
             {QStringLiteral("cert_sha256"), cert->fingerprint()},

@@ -169,6 +169,34 @@ Result<void> Inventory::setState(
     return tx->commit();
 }
 
+Result<void> Inventory::addFingerprint(const QString &id, const QString &fingerprint)
+{
+    if (auto ok = checkId(fingerprint, QStringLiteral("fingerprint")); !ok)
+        return ok;
+    auto tx = Transaction::begin(m_db);
+    if (!tx)
+        return std::unexpected(tx.error());
+    auto current
+        = m_db.scalar(QStringLiteral("SELECT fingerprints FROM devices WHERE id = ?"), {id});
+    if (!current)
+        return std::unexpected(current.error());
+    if (current->isNull())
+        return std::unexpected(unknownDevice(id));
+    QStringList list;
+    for (const QJsonValue &v : QJsonDocument::fromJson(current->toString().toUtf8()).array())
+        list.append(v.toString());
+    if (list.value(0) == fingerprint)
+        return {};
+    list.removeAll(fingerprint);
+    list.prepend(fingerprint);
+    auto q = m_db.exec(
+        QStringLiteral("UPDATE devices SET fingerprints = ?, updated_at = ? WHERE id = ?"),
+        {fingerprintsText(list), Database::now(), id});
+    if (!q)
+        return std::unexpected(q.error());
+    return tx->commit();
+}
+
 Result<Claim> Inventory::claim(const QString &deviceId, const QString &benchId)
 {
     if (auto ok = checkId(benchId, QStringLiteral("bench id")); !ok)

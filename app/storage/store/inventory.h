@@ -20,7 +20,7 @@ struct InventoryDevice
     QString transport;        // "serial", "ble", ...
     QString transportId;      // port path or BLE address
     QString profile;          // provisioning profile name
-    QStringList fingerprints; // credential fingerprints (CredentialLedger), never the credentials
+    QStringList fingerprints; // SHA-256 of the certificates issued to it, newest first (public)
     QString state = QStringLiteral("discovered"); // lower-case word: "provisioned", "failed", ...
     QString failureReason;
     QString claimedBy; // bench id holding the device; empty when free
@@ -67,6 +67,9 @@ public:
     // Sets the state; the failure reason is replaced too (cleared when empty).
     Result<void> setState(
         const QString &id, const QString &state, const QString &failureReason = {});
+    // Puts a certificate's fingerprint first in the device's list (the newest
+    // first; labels and reports show the first). Code::NotFound for an unknown id.
+    Result<void> addFingerprint(const QString &id, const QString &fingerprint);
     // Takes the device for `benchId` unless another bench holds it. Exactly one
     // of several benches racing for a free device gets granted=true; the
     // holder claiming again is granted too. Code::NotFound for an unknown id.

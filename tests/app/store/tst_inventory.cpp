@@ -154,6 +154,27 @@ private Q_SLOTS:
         QVERIFY(!inv.addAlias(QStringLiteral("   "), QStringLiteral("SN-1")));
     }
 
+    void addFingerprint_newestFirst_noDuplicates()
+    {
+        auto s = open(m_backend.freshUrl());
+        Inventory &inv = s->inventory();
+        QVERIFY(inv.upsert(device(QStringLiteral("d1"))));
+        const QStringList before = inv.get(QStringLiteral("d1"))->fingerprints;
+        QVERIFY(inv.addFingerprint(QStringLiteral("d1"), QStringLiteral("aa:01")));
+        QVERIFY(inv.addFingerprint(QStringLiteral("d1"), QStringLiteral("bb:02")));
+        QVERIFY(inv.addFingerprint(QStringLiteral("d1"), QStringLiteral("bb:02")));
+        QStringList want{QStringLiteral("bb:02"), QStringLiteral("aa:01")};
+        for (const QString &fp : before)
+            if (!want.contains(fp))
+                want << fp;
+        QCOMPARE(inv.get(QStringLiteral("d1"))->fingerprints, want);
+        QVERIFY(inv.addFingerprint(QStringLiteral("d1"), QStringLiteral("aa:01")));
+        QCOMPARE(inv.get(QStringLiteral("d1"))->fingerprints.first(), QStringLiteral("aa:01"));
+        QCOMPARE(inv.addFingerprint(QStringLiteral("nope"), QStringLiteral("cc")).error().code,
+            Error::Code::NotFound);
+        QVERIFY(!inv.addFingerprint(QStringLiteral("d1"), QString()));
+    }
+
     void badInput_isRefused_data()
     {
         QTest::addColumn<QString>("id");
