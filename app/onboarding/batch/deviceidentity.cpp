@@ -31,6 +31,26 @@ int matchExpected(const DeviceIdentity &identity, const QList<journey::ExpectedD
     return -1;
 }
 
+QList<DeviceProtocol> probeOrder(const PortInfo &port)
+{
+    using P = DeviceProtocol;
+    const QList<P> fallback{P::Smp, P::Nrf91At, P::Improv};
+    if (!port.vendorId)
+        return fallback;
+    switch (*port.vendorId) {
+    case 0x303a: // Espressif (USB-Serial/JTAG, CDC)
+    case 0x10c4: // Silicon Labs CP210x
+    case 0x1a86: // WCH CH34x
+        return {P::Improv, P::Smp, P::Nrf91At};
+    case 0x1915:                      // Nordic
+        if (port.productId == 0x910a) // Thingy:91
+            return {P::Nrf91At, P::Smp, P::Improv};
+        return fallback;
+    default: // SEGGER J-Link (nRF DKs), FTDI, ...: either kind; SMP answers fastest
+        return fallback;
+    }
+}
+
 SerialIdentifier::SerialIdentifier(Link *link, PortInfo port, QObject *parent)
     : QObject(parent), m_link(link), m_port(std::move(port))
 {
@@ -51,6 +71,7 @@ void SerialIdentifier::run(std::function<void(Result<DeviceIdentity>)> done)
         m_identity.facts.insert(QStringLiteral("usb"), m_port.vidPid());
     auto *probe = new ProtocolProbe(m_link);
     probe->setTimeout(m_probeTimeout);
+    probe->setCandidates(probeOrder(m_port));
     m_worker.reset(probe);
     QPointer<SerialIdentifier> self(this);
     probe->run([this, self](Result<DeviceProtocol> found) {

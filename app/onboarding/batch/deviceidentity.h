@@ -49,6 +49,14 @@ struct DeviceIdentity
 // an expected serial number. -1 when none does.
 int matchExpected(const DeviceIdentity &identity, const QList<journey::ExpectedDevice> &expected);
 
+// The order in which to probe a port, from its USB ids: Espressif chips and
+// the bridges ESP boards carry (CP210x, CH34x) are asked Improv first,
+// Nordic and SEGGER J-Link ports SMP and AT first (Thingy:91: AT first), so a
+// device usually answers the first probe instead of waiting out the others'
+// timeouts. Ports without USB ids (ptys, built-in UARTs) keep the default
+// order: SMP, AT, Improv (each probe is harmless to the other protocols).
+QList<DeviceProtocol> probeOrder(const PortInfo &port);
+
 // Asks the device on an open serial link what it is: which protocol it
 // speaks (ProtocolProbe), then the identity that protocol offers. Nothing is
 // written to the device. Completes exactly once unless destroyed first.

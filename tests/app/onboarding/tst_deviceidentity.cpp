@@ -35,6 +35,37 @@ private Q_SLOTS:
         QCOMPARE(id.keys, (QStringList{QStringLiteral("A1B2"), QStringLiteral("kitchen")}));
     }
 
+    void probeOrder_fromUsbIds_data()
+    {
+        using P = onboarding::DeviceProtocol;
+        QTest::addColumn<int>("vid");
+        QTest::addColumn<int>("pid");
+        QTest::addColumn<QList<P>>("order");
+        const QList<P> fallback{P::Smp, P::Nrf91At, P::Improv};
+        const QList<P> esp{P::Improv, P::Smp, P::Nrf91At};
+        QTest::newRow("pty (no USB ids)") << -1 << -1 << fallback;
+        QTest::newRow("ESP32 USB-Serial/JTAG") << 0x303a << 0x1001 << esp;
+        QTest::newRow("CP2102") << 0x10c4 << 0xea60 << esp;
+        QTest::newRow("CH340") << 0x1a86 << 0x7523 << esp;
+        QTest::newRow("Thingy:91") << 0x1915 << 0x910a << QList<P>{P::Nrf91At, P::Smp, P::Improv};
+        QTest::newRow("Nordic CDC") << 0x1915 << 0x520f << fallback;
+        QTest::newRow("J-Link") << 0x1366 << 0x1015 << fallback;
+        QTest::newRow("FTDI") << 0x0403 << 0x6001 << fallback;
+    }
+    void probeOrder_fromUsbIds()
+    {
+        QFETCH(int, vid);
+        QFETCH(int, pid);
+        QFETCH(QList<onboarding::DeviceProtocol>, order);
+        PortInfo port;
+        port.path = QStringLiteral("/dev/ttyUSB0");
+        if (vid >= 0) {
+            port.vendorId = quint16(vid);
+            port.productId = quint16(pid);
+        }
+        QCOMPARE(onboarding::batch::probeOrder(port), order);
+    }
+
     void matchExpected_data()
     {
         QTest::addColumn<QStringList>("keys");
