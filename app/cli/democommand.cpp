@@ -62,7 +62,8 @@ int demoCommand(const QStringList &args)
         "Headless end-to-end demo: starts simulated Improv devices on ptys, "
         "discovers and identifies them, scans Wi-Fi and provisions each one (one "
         "in three with a wrong password, to show a failure), then prints what "
-        "happened. Then does the same over Bluetooth LE with simulated peripherals."));
+        "happened. Then does the same over Bluetooth LE with simulated peripherals, and "
+        "commissions a batch of mixed devices (Improv, MCUmgr SMP, nRF91) from a CSV."));
     parser.addHelpOption();
     QCommandLineOption count(QStringLiteral("count"), QStringLiteral("Number of devices (1-32)."),
         QStringLiteral("N"), QStringLiteral("3"));
@@ -71,7 +72,9 @@ int demoCommand(const QStringList &args)
         QStringLiteral("quiet"), QStringLiteral("Only print the final table."));
     QCommandLineOption noBle(
         QStringLiteral("no-ble"), QStringLiteral("Skip the simulated Bluetooth LE peripherals."));
-    parser.addOptions({count, json, quiet, noBle});
+    QCommandLineOption noBatch(
+        QStringLiteral("no-batch"), QStringLiteral("Skip the batch of mixed devices."));
+    parser.addOptions({count, json, quiet, noBle, noBatch});
     if (auto stop = parseCommandLine(parser, args, QStringLiteral("demo"), 0))
         return *stop;
     bool ok = false;
@@ -190,6 +193,8 @@ int demoCommand(const QStringList &args)
 
     if (!parser.isSet(noBle))
         outcomes += runBleDemo(say);
+    if (!parser.isSet(noBatch))
+        outcomes += runBatchDemo(say);
 
     bool asExpected = true;
     for (const Outcome &o : outcomes)

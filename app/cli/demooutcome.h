@@ -26,4 +26,9 @@ struct DemoOutcome
 // and runs an SMP echo over BLE. `say` prints a progress line.
 QList<DemoOutcome> runBleDemo(const std::function<void(const QString &)> &say);
 
+// The batch part: a CSV-driven batch over mixed simulated devices (Improv,
+// MCUmgr SMP, nRF91) in a throwaway workspace with its own vault and CA; one
+// device is not in the CSV and is listed, not touched.
+QList<DemoOutcome> runBatchDemo(const std::function<void(const QString &)> &say);
+
 } // namespace provbench::cli

@@ -279,11 +279,11 @@ void BatchRunner::onFinished(int row)
     if (DeviceProvisioning *job = m_running.take(row))
         job->deleteLater();
     BatchEntry &e = m_entries[row];
-    e.finishedMs = QDateTime::currentMSecsSinceEpoch();
-    if (e.status == BatchEntry::Status::Identifying
-        || e.status == BatchEntry::Status::Provisioning) // never left so; be safe
+    if (!e.isSettled()) { // a device ends settled; be safe
         e.status = BatchEntry::Status::Failed;
-    Q_EMIT entryChanged(row);
+        e.finishedMs = QDateTime::currentMSecsSinceEpoch();
+        Q_EMIT entryChanged(row);
+    }
     // Gone while it was worked on: forget the port, so a replug starts afresh.
     if (m_goneWhileActive.remove(e.source))
         m_rowBySource.remove(e.source);
@@ -300,6 +300,8 @@ void BatchRunner::setStatus(int row, BatchEntry::Status status, const QString &m
     e.status = status;
     if (!message.isEmpty() || e.isSettled())
         e.message = message;
+    if (e.isSettled())
+        e.finishedMs = QDateTime::currentMSecsSinceEpoch();
     Q_EMIT entryChanged(row);
 }
 

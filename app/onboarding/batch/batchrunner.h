@@ -90,7 +90,7 @@ struct BatchEntry
     QString message;
     int csvLine = 0;
     qint64 startedMs = 0;
-    qint64 finishedMs = 0;
+    qint64 finishedMs = 0; // set when it settles (entryChanged is emitted once then)
 
     bool isActive() const
     {
