@@ -2,9 +2,11 @@
 
 #include "ui/profileeditor.h"
 
+#include "app/onboarding/batch/batchrunner.h"
 #include "app/onboarding/deviceregistry.h"
 #include "app/simulator/ble/simulatedblebackend.h"
 #include "app/transport/serialdiscovery.h"
+#include "ui/batchcontroller.h"
 #include "ui/batchpanel.h"
 #include "ui/boardpanel.h"
 #include "ui/comparepanel.h"
@@ -24,6 +26,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
 #include <QSplitter>
@@ -368,9 +371,42 @@ void MainWindow::restoreSettings()
     m_pages->setCurrentIndex(std::clamp(settings.value(kPage, 0).toInt(), 0, m_pages->count() - 1));
 }
 
+// Devices a batch is writing would be cut off mid-write by closing now (the
+// next batch writes them again, but the user should choose that): offer to
+// let them finish first, then close by itself.
+bool MainWindow::maybeCloseDuringBatch()
+{
+    BatchController *batch = m_batch->controller();
+    onboarding::batch::BatchRunner *runner = batch->runner();
+    if (!runner || runner->isIdle() || m_closeWhenBatchIdle)
+        return true;
+    const int busy = runner->summary().inProgress;
+    QMessageBox box(QMessageBox::Warning, tr("Devices Are Being Written"),
+        tr("The batch is working on %n device(s). Closing now cuts them off in the middle of "
+           "their writes; the next batch would write them again.",
+            "", busy),
+        QMessageBox::NoButton, this);
+    box.setObjectName(QStringLiteral("closeDuringBatchBox"));
+    QPushButton *finish = box.addButton(tr("Finish Them, Then Close"), QMessageBox::AcceptRole);
+    QPushButton *now = box.addButton(tr("Close Now"), QMessageBox::DestructiveRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(finish);
+    box.exec();
+    if (box.clickedButton() == now)
+        return true;
+    if (box.clickedButton() == finish) {
+        batch->stop();
+        m_closeWhenBatchIdle = true;
+        statusBar()->showMessage(tr("Closing once the batch's devices are done\u2026"));
+        connect(runner, &onboarding::batch::BatchRunner::idle, this, &QWidget::close,
+            static_cast<Qt::ConnectionType>(Qt::QueuedConnection | Qt::SingleShotConnection));
+    }
+    return false;
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (!m_profiles->maybeLeave()) {
+    if (!m_profiles->maybeLeave() || !maybeCloseDuringBatch()) {
         event->ignore();
         return;
     }

@@ -72,6 +72,9 @@ private:
     void writeCredentials(DeviceSession *session);
     // A device double-clicked on the board: show it on the Devices page when it is there.
     void showBoardDevice(const QString &id);
+    // False when closing must wait (the user chose to let the batch finish,
+    // or cancelled).
+    bool maybeCloseDuringBatch();
 
     Workbench *m_workbench;
     DevicesPanel *m_devices;
@@ -88,6 +91,7 @@ private:
     EnrollmentPanel *m_enrollment;
     QTabWidget *m_pages;
     int m_lastPage = 0;
+    bool m_closeWhenBatchIdle = false; // closes by itself once the batch is idle
 };
 
 } // namespace provbench

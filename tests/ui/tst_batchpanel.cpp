@@ -36,6 +36,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSpinBox>
@@ -43,6 +44,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace provbench;
 using journey::Stage;
@@ -99,8 +101,11 @@ private Q_SLOTS:
     void cleanupTestCase();
     void csvWithProblems_listsThemWithLineAndColumn_andRefusesToStart();
     void mixedBatchOf21_twentyDoneOneFailedWithItsReason_onThePageAndTheBoard();
+    void closingDuringABatch_asks_cancelKeepsItFinishClosesOnceIdle();
 
 private:
+    // Clicks the button of the close-during-batch question with `role` once it shows.
+    void answerCloseQuestion(QMessageBox::ButtonRole role);
     int boardCount(Stage stage) const
     {
         return m_window->boardPanel()
@@ -378,6 +383,56 @@ void tst_BatchPanel::mixedBatchOf21_twentyDoneOneFailedWithItsReason_onThePageAn
     QVERIFY(panel->startButton()->isEnabled());
     QVERIFY(m_workbench->registry()->autoIdentify());
     qInfo("whole test case: %lld ms", clock.elapsed());
+}
+
+void tst_BatchPanel::answerCloseQuestion(QMessageBox::ButtonRole role)
+{
+    QTimer::singleShot(0, this, [role] {
+        QTRY_VERIFY(qobject_cast<QMessageBox *>(QApplication::activeModalWidget()));
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        QCOMPARE(box->objectName(), QStringLiteral("closeDuringBatchBox"));
+        for (QAbstractButton *b : box->buttons())
+            if (box->buttonRole(b) == role)
+                return b->click();
+        QFAIL("the question lacks that answer");
+    });
+}
+
+void tst_BatchPanel::closingDuringABatch_asks_cancelKeepsItFinishClosesOnceIdle()
+{
+    // The same devices again: each is identified (in progress) and skipped.
+    QVERIFY(m_window->showPage(QStringLiteral("batch")));
+    BatchPanel *panel = m_window->batchPanel();
+    QVERIFY(panel->startButton()->isEnabled());
+    QTest::mouseClick(panel->startButton(), Qt::LeftButton);
+    auto anyActive = [panel] {
+        const auto *runner = panel->controller()->runner();
+        if (!runner)
+            return false;
+        for (const BatchEntry &e : runner->entries())
+            if (e.isActive())
+                return true;
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(anyActive(), 20000);
+
+    answerCloseQuestion(QMessageBox::RejectRole); // Cancel
+    QVERIFY(!m_window->close());
+    QVERIFY(m_window->isVisible());
+    QVERIFY(panel->controller()->isRunning());
+
+    QTRY_VERIFY_WITH_TIMEOUT(anyActive(), 20000);
+    answerCloseQuestion(QMessageBox::AcceptRole); // Finish them, then close
+    QVERIFY(!m_window->close());
+    QVERIFY(!panel->controller()->isRunning()); // stopped: no new devices
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), 60000);
+    const auto *runner = panel->controller()->runner();
+    QVERIFY(runner->isIdle());
+    for (const BatchEntry &e : runner->entries())
+        QVERIFY2(e.status != BatchEntry::Status::Done, qPrintable(e.deviceId)); // all done before
+    auto store = m_workbench->openStore();
+    QVERIFY(store);
+    QCOMPARE((*store)->audit().openIntents()->size(), 0);
 }
 
 QTEST_MAIN(tst_BatchPanel)
