@@ -39,6 +39,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -130,8 +131,11 @@ private:
 void tst_BatchPanel::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    // Settings of its own: closing the window saves them (the page shown,
+    // ...), and other UI tests must not start on this test's page.
     QApplication::setOrganizationName(QStringLiteral("ProvBenchTest"));
-    QApplication::setApplicationName(QStringLiteral("ProvBench"));
+    QApplication::setApplicationName(QStringLiteral("ProvBench-tst_batchpanel"));
+    QSettings().clear();
     QVERIFY(m_wsDir.isValid() && m_simDir.isValid() && m_csvDir.isValid());
 
     // The workspace: sample profiles, two Wi-Fi profiles, a vault and a CA.
@@ -224,6 +228,7 @@ void tst_BatchPanel::cleanupTestCase()
         m_window->grab().save(QString::fromLocal8Bit(shot));
     }
     m_window.reset();
+    QSettings().clear();
     m_workbench.reset();
     m_sim.reset();
     if (m_ws)
