@@ -7,12 +7,9 @@
 #include "app/onboarding/cryptomaterial.h"
 #include "app/onboarding/devicesession.h"
 #include "app/onboarding/devicevars.h"
-#include "app/onboarding/improvtarget.h"
 #include "app/onboarding/protocolprobe.h"
 #include "app/onboarding/protocoltargets.h"
 #include "app/profiles/profilelibrary.h"
-#include "app/protocol/atcmd/atclient.h"
-#include "app/protocol/smp/smpclient.h"
 #include "app/storage/credentialledger.h"
 #include "app/storage/vault.h"
 #include "app/transport/seriallink.h"
@@ -340,10 +337,13 @@ void WriteCredentialsDialog::onProbed(Result<DeviceProtocol> protocol)
     m_material = std::make_unique<RecordingMaterial>(m_profileMaterial.get());
 
     // Over BLE the session made the client and the target.
-    if (m_bleAccess)
+    if (m_bleAccess) {
         m_target = std::move(m_bleAccess->target);
-    else
-        makeSerialTarget(proto);
+    } else {
+        auto access = makeSerialAccess(proto, m_link.get());
+        m_client = std::move(access.client);
+        m_target = std::move(access.target);
+    }
     m_job = std::make_unique<ProvisioningJob>(m_plan, m_target.get(), m_material.get(), m_device);
     connect(m_job.get(), &ProvisioningJob::itemStarted, this, [this](int row) {
         setRow(row, tr("writing\u2026"), QString(), kBlue);
@@ -353,30 +353,6 @@ void WriteCredentialsDialog::onProbed(Result<DeviceProtocol> protocol)
         m_job.get(), &ProvisioningJob::itemFinished, this, &WriteCredentialsDialog::onItemFinished);
     connect(m_job.get(), &ProvisioningJob::finished, this, &WriteCredentialsDialog::onJobFinished);
     m_job->start();
-}
-
-void WriteCredentialsDialog::makeSerialTarget(DeviceProtocol proto)
-{
-    switch (proto) {
-    case DeviceProtocol::Improv: {
-        auto *c = new improv::ImprovClient(m_link.get());
-        m_client.reset(c);
-        m_target = std::make_unique<ImprovTarget>(c);
-        break;
-    }
-    case DeviceProtocol::Smp: {
-        auto *c = new smp::SmpClient(m_link.get());
-        m_client.reset(c);
-        m_target = std::make_unique<SmpTarget>(c);
-        break;
-    }
-    case DeviceProtocol::Nrf91At: {
-        auto *c = new at::AtClient(m_link.get());
-        m_client.reset(c);
-        m_target = std::make_unique<AtTarget>(c);
-        break;
-    }
-    }
 }
 
 void WriteCredentialsDialog::onItemFinished(int index, const ItemOutcome &outcome)

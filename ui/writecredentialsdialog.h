@@ -70,7 +70,6 @@ private:
     void onBleAccess(Result<BleCredentialAccess> access);
     void showAuthorizationHint();
     void onProbed(Result<onboarding::DeviceProtocol> protocol);
-    void makeSerialTarget(onboarding::DeviceProtocol protocol);
     void onItemFinished(int index, const onboarding::ItemOutcome &outcome);
     void onJobFinished(bool ok, const QString &message);
     void setRow(int row, const QString &state, const QString &detail, const QColor &color);

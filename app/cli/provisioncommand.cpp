@@ -10,13 +10,10 @@
 #include "app/onboarding/enrollment/tokenservice.h"
 #include "app/onboarding/enrollmentmaterial.h"
 #include "app/onboarding/handout.h"
-#include "app/onboarding/improvtarget.h"
 #include "app/onboarding/protocolprobe.h"
 #include "app/onboarding/protocoltargets.h"
 #include "app/onboarding/servicetokenissuer.h"
 #include "app/profiles/profilelibrary.h"
-#include "app/protocol/atcmd/atclient.h"
-#include "app/protocol/smp/smpclient.h"
 #include "app/storage/credentialledger.h"
 #include "app/storage/vault.h"
 #include "app/transport/seriallink.h"
@@ -194,37 +191,11 @@ int provisionCommand(const QStringList &args)
     EnrollmentMaterial enrollmentMaterial(&profileMaterial, issuer ? &*issuer : nullptr, deviceId,
         tokenTtl(*prof), tokenSingleUse(*prof));
 
-    std::unique_ptr<QObject> client;
-    std::unique_ptr<CredentialTarget> target;
-    switch (proto) {
-    case DeviceProtocol::Improv: {
-        auto *c = new improv::ImprovClient(&link);
-        client.reset(c);
-        if (parser.isSet(trace))
-            QObject::connect(c, &improv::ImprovClient::traced, c, &printTrace);
-        target = std::make_unique<ImprovTarget>(c);
-        break;
-    }
-    case DeviceProtocol::Smp: {
-        auto *c = new smp::SmpClient(&link);
-        client.reset(c);
-        if (parser.isSet(trace))
-            QObject::connect(c, &smp::SmpClient::traced, c, &printTrace);
-        target = std::make_unique<SmpTarget>(c);
-        break;
-    }
-    case DeviceProtocol::Nrf91At: {
-        auto *c = new at::AtClient(&link);
-        client.reset(c);
-        if (parser.isSet(trace))
-            QObject::connect(c, &at::AtClient::traced, c, &printTrace);
-        target = std::make_unique<AtTarget>(c);
-        break;
-    }
-    }
+    const SerialCredentialAccess access = makeSerialAccess(
+        proto, &link, parser.isSet(trace) ? std::function(&printTrace) : nullptr);
 
     RecordingMaterial material(&enrollmentMaterial);
-    AuditedTarget audited(target.get(), store.get(),
+    AuditedTarget audited(access.target.get(), store.get(),
         AuditedTarget::DeviceInfo{deviceId, QString(), QStringLiteral("serial"), path, prof->name});
     audited.setPlan(plan);
     ProvisioningJob job(plan, &audited, &material, device);

@@ -1,6 +1,10 @@
 #include "app/onboarding/protocoltargets.h"
 
+#include "app/onboarding/improvtarget.h"
+#include "app/protocol/atcmd/atclient.h"
 #include "app/protocol/atcmd/credentialwriter.h"
+#include "app/protocol/improv/improvclient.h"
+#include "app/protocol/smp/smpclient.h"
 #include "app/protocol/smp/smpverify.h"
 
 namespace provbench::onboarding {
@@ -171,6 +175,34 @@ void AtTarget::end(std::function<void(Result<void>)> done)
                     .arg(ok.error().message)));
         done({});
     });
+}
+
+namespace {
+
+template<typename Client, typename Target>
+SerialCredentialAccess access(Link *link, const std::function<void(const TraceEntry &)> &trace)
+{
+    auto client = std::make_unique<Client>(link);
+    if (trace)
+        QObject::connect(client.get(), &Client::traced, client.get(), trace);
+    auto target = std::make_unique<Target>(client.get());
+    return SerialCredentialAccess{std::move(client), std::move(target)};
+}
+
+} // namespace
+
+SerialCredentialAccess makeSerialAccess(
+    DeviceProtocol protocol, Link *link, const std::function<void(const TraceEntry &)> &trace)
+{
+    switch (protocol) {
+    case DeviceProtocol::Improv:
+        return access<improv::ImprovClient, ImprovTarget>(link, trace);
+    case DeviceProtocol::Smp:
+        return access<smp::SmpClient, SmpTarget>(link, trace);
+    case DeviceProtocol::Nrf91At:
+        return access<at::AtClient, AtTarget>(link, trace);
+    }
+    return {};
 }
 
 } // namespace provbench::onboarding

@@ -1,7 +1,14 @@
 #pragma once
 
+#include "app/core/traceentry.h"
 #include "app/onboarding/provisioningjob.h"
 
+#include <functional>
+#include <memory>
+
+namespace provbench {
+class Link;
+}
 namespace provbench::smp {
 class SmpClient;
 }
@@ -44,5 +51,19 @@ private:
     at::AtClient *m_client;
     int m_previousMode = -1; // set when begin() switched the mode
 };
+
+// A device on an open serial link as a credentials job needs it: the
+// protocol's client on the link and the target over that client. Members go
+// in reverse order: the target before the client.
+struct SerialCredentialAccess
+{
+    std::unique_ptr<QObject> client; // an ImprovClient, SmpClient or AtClient
+    std::unique_ptr<CredentialTarget> target;
+};
+
+// Makes the client and target for `protocol` on `link` (not owned; it must
+// outlive them). `trace`, when set, receives the client's wire trace.
+SerialCredentialAccess makeSerialAccess(
+    DeviceProtocol protocol, Link *link, const std::function<void(const TraceEntry &)> &trace = {});
 
 } // namespace provbench::onboarding

@@ -6,14 +6,10 @@
 #include "app/onboarding/enrollment/tokenservice.h"
 #include "app/onboarding/enrollmentmaterial.h"
 #include "app/onboarding/handout.h"
-#include "app/onboarding/improvtarget.h"
 #include "app/onboarding/journey/journeyevents.h"
 #include "app/onboarding/protocoltargets.h"
 #include "app/onboarding/provisioningjob.h"
 #include "app/onboarding/servicetokenissuer.h"
-#include "app/protocol/atcmd/atclient.h"
-#include "app/protocol/improv/improvclient.h"
-#include "app/protocol/smp/smpclient.h"
 #include "app/storage/credentialledger.h"
 #include "app/storage/store/store.h"
 #include "app/transport/seriallink.h"
@@ -297,26 +293,7 @@ void DeviceProvisioning::openTarget(std::function<void(Result<void>)> done)
     }
     // The identifier's client is gone; a fresh one for the writes.
     m_identifier.reset();
-    switch (m_identity.protocol) {
-    case DeviceProtocol::Improv: {
-        auto *c = new improv::ImprovClient(m_link.get());
-        m_client.reset(c);
-        m_target = std::make_unique<ImprovTarget>(c);
-        break;
-    }
-    case DeviceProtocol::Smp: {
-        auto *c = new smp::SmpClient(m_link.get());
-        m_client.reset(c);
-        m_target = std::make_unique<SmpTarget>(c);
-        break;
-    }
-    case DeviceProtocol::Nrf91At: {
-        auto *c = new at::AtClient(m_link.get());
-        m_client.reset(c);
-        m_target = std::make_unique<AtTarget>(c);
-        break;
-    }
-    }
+    m_serial = makeSerialAccess(m_identity.protocol, m_link.get());
     done({});
 }
 
@@ -336,7 +313,7 @@ void DeviceProvisioning::runJob(const profiles::Profile &profile)
         e.deviceId, tokenTtl(profile), tokenSingleUse(profile));
     m_material = std::make_unique<RecordingMaterial>(m_enrollment.get());
 
-    CredentialTarget *inner = m_access.target ? m_access.target.get() : m_target.get();
+    CredentialTarget *inner = m_access.target ? m_access.target.get() : m_serial.target.get();
     m_audited = std::make_unique<AuditedTarget>(inner, &st,
         AuditedTarget::DeviceInfo{
             e.deviceId, e.name, m_identity.transport, m_identity.address, profile.name});
@@ -463,8 +440,7 @@ void DeviceProvisioning::end()
             m_job.reset();
             m_audited.reset();
             m_access = {};
-            m_target.reset();
-            m_client.reset();
+            m_serial = {};
             m_identifier.reset();
             if (m_ble)
                 m_ble->close();

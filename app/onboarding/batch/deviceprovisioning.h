@@ -3,6 +3,7 @@
 #include "app/core/error.h"
 #include "app/onboarding/batch/deviceidentity.h"
 #include "app/onboarding/blesession.h"
+#include "app/onboarding/protocoltargets.h"
 #include "app/transport/ble/bleadvert.h"
 #include "app/transport/portinfo.h"
 
@@ -74,9 +75,8 @@ private:
     std::unique_ptr<SerialLink> m_link;
     std::unique_ptr<SerialIdentifier> m_identifier;
     std::unique_ptr<BleSession> m_ble;
-    BleCredentialAccess m_access;      // BLE: link, client and target
-    std::unique_ptr<QObject> m_client; // serial: the protocol client
-    std::unique_ptr<CredentialTarget> m_target;
+    BleCredentialAccess m_access;    // BLE: link, client and target
+    SerialCredentialAccess m_serial; // serial: client and target
     std::unique_ptr<CryptoMaterial> m_crypto;
     std::unique_ptr<ProfileMaterial> m_profileMaterial;
     std::unique_ptr<enrollment::TokenService> m_tokens;
