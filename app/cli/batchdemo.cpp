@@ -8,7 +8,7 @@
 #include "app/crypto/certificateauthority.h"
 #include "app/onboarding/batch/batchrunner.h"
 #include "app/onboarding/journey/board.h"
-#include "app/profiles/profilejson.h"
+#include "app/profiles/profilelibrary.h"
 #include "app/simulator/simulatedmodem.h"
 #include "app/simulator/simulatedsmpdevice.h"
 #include "app/simulator/simulatorhost.h"
@@ -19,10 +19,7 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -36,42 +33,6 @@ namespace {
 constexpr int kDevices = 6; // Improv, SMP, nRF91 twice
 constexpr int kFirst = 20;  // distinct from the serial part's devices
 constexpr int kLeftOut = 4; // the second SMP board is not in the CSV
-
-Result<profiles::Profile> labWifi()
-{
-    const sim::SimNetwork lab = sim::demoNetworks().at(0);
-    const QJsonObject json{{QStringLiteral("schema"), QStringLiteral("provbench.profile/1")},
-        {QStringLiteral("kind"), QStringLiteral("static")},
-        {QStringLiteral("name"), QStringLiteral("Lab Wi-Fi")},
-        {QStringLiteral("naming"),
-            QJsonObject{{QStringLiteral("hostname"), QString()},
-                {QStringLiteral("deviceName"), QStringLiteral("lab-{serial}")}}},
-        {QStringLiteral("network"),
-            QJsonObject{{QStringLiteral("wifi"),
-                            QJsonObject{{QStringLiteral("ssid"), lab.ssid},
-                                {QStringLiteral("security"), QStringLiteral("wpa2-psk")},
-                                {QStringLiteral("passphrase"), lab.password},
-                                {QStringLiteral("hidden"), false}}},
-                {QStringLiteral("ip"),
-                    QJsonObject{{QStringLiteral("mode"), QStringLiteral("dhcp")}}}}},
-        {QStringLiteral("credentials"),
-            QJsonObject{{QStringLiteral("type"), QStringLiteral("none")}}}};
-    auto p = profiles::parseProfile(QJsonDocument(json).toJson());
-    if (!p)
-        return fail(Error::Code::NotFound, profiles::describe(p.error()));
-    return *p;
-}
-
-Result<profiles::Profile> benchCertificate()
-{
-    QFile f(QStringLiteral(":/profiles/bench-certificate-per-device.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        return fail(Error::Code::NotFound, QStringLiteral("The sample profile is missing."));
-    auto p = profiles::parseProfile(f.readAll());
-    if (!p)
-        return fail(Error::Code::NotFound, profiles::describe(p.error()));
-    return *p;
-}
 
 QList<DemoOutcome> failed(const QString &why)
 {
@@ -104,10 +65,10 @@ QList<DemoOutcome> runBatchDemo(const std::function<void(const QString &)> &say)
     auto store = store::Store::open(QString(), ws->path(), QStringLiteral("demo@bench"));
     if (!store)
         return failed(store.error().message);
-    auto wifi = labWifi();
-    auto cert = benchCertificate();
-    if (!wifi || !cert)
-        return failed(wifi ? cert.error().message : wifi.error().message);
+    const profiles::Profile wifi = sim::labWifiProfile();
+    auto cert = profiles::sampleProfile(QStringLiteral("bench-certificate-per-device"));
+    if (!cert)
+        return failed(cert.error().message);
 
     QList<sim::SimulatedSerialDevice *> devices;
     BatchOptions options;
@@ -121,7 +82,7 @@ QList<DemoOutcome> runBatchDemo(const std::function<void(const QString &)> &say)
             c.logNoise = false;
             devices << new sim::SimulatedImprovDevice(c);
             x.serialNumber = c.deviceName;
-            x.profile = wifi->name;
+            x.profile = wifi.name;
         } else if (i % 3 == 1) {
             auto c = sim::demoSmpConfig(i);
             c.logNoise = false;
@@ -153,7 +114,7 @@ QList<DemoOutcome> runBatchDemo(const std::function<void(const QString &)> &say)
     env.ca = &*ca;
     env.benchId = QStringLiteral("demo@bench");
     env.resolveProfile = [&](const QString &name) -> Result<profiles::Profile> {
-        return name == wifi->name ? *wifi : *cert;
+        return name == wifi.name ? wifi : *cert;
     };
     BatchRunner runner(env, options);
     QObject::connect(&runner, &BatchRunner::entryChanged, &runner, [&](int row) {

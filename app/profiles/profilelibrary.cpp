@@ -235,4 +235,25 @@ QList<std::pair<QString, QByteArray>> sampleProfiles()
     return out;
 }
 
+Result<Profile> sampleProfile(const QString &id)
+{
+    QStringList ids;
+    for (const auto &[fileName, json] : sampleProfiles()) {
+        const QString sampleId = QFileInfo(fileName).completeBaseName();
+        if (sampleId != id) {
+            ids << sampleId;
+            continue;
+        }
+        auto parsed = parseProfile(json);
+        if (!parsed)
+            return fail(Error::Code::InvalidArgument,
+                QStringLiteral("The sample profile %1 does not parse: %2")
+                    .arg(id, describe(parsed.error())));
+        return *parsed;
+    }
+    return fail(Error::Code::NotFound,
+        QStringLiteral("There is no sample profile \"%1\"; the samples are %2.")
+            .arg(id, ids.join(QStringLiteral(", "))));
+}
+
 } // namespace provbench::profiles

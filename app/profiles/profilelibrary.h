@@ -69,5 +69,8 @@ private:
 // The sample profiles compiled into ProvBench (resources/profiles/*.json):
 // file name -> JSON text.
 QList<std::pair<QString, QByteArray>> sampleProfiles();
+// One sample profile by id ("bench-certificate-per-device"), parsed.
+// Code::NotFound names the samples there are.
+Result<Profile> sampleProfile(const QString &id);
 
 } // namespace provbench::profiles

@@ -189,4 +189,17 @@ SimDeviceConfig demoConfig(int index)
     return c;
 }
 
+profiles::Profile labWifiProfile(const QString &name, const QString &deviceName)
+{
+    const SimNetwork lab = demoNetworks().at(0);
+    profiles::Profile p = profiles::defaultProfile(profiles::ProfileKind::Static);
+    p.name = name;
+    p.naming.hostname.clear();
+    p.naming.deviceName = deviceName;
+    p.ntp.clear();
+    p.network.wifi->ssid = lab.ssid;
+    p.network.wifi->passphrase.value = lab.password;
+    return p;
+}
+
 } // namespace provbench::sim

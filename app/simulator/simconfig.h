@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/core/error.h"
+#include "app/profiles/profile.h"
 
 #include <QList>
 #include <QString>
@@ -63,5 +64,12 @@ SimDeviceConfig demoConfig(int index);
 // The demo Wi-Fi environment: "ProvBench-Lab" (password "correct-horse-42"),
 // "Warehouse-2G" ("pallet-jack-7"), "Guest" (open) and a weak far network.
 QList<SimNetwork> demoNetworks();
+
+// A static profile for the simulated lab network (demoNetworks()[0]): Wi-Fi
+// only, no credentials, no host name, `deviceName` as its device name
+// template (empty: none). What simulated Improv devices can take in a demo
+// batch, a benchmark or a test, since they carry Wi-Fi and names only.
+profiles::Profile labWifiProfile(const QString &name = QStringLiteral("Lab Wi-Fi"),
+    const QString &deviceName = QStringLiteral("lab-{serial}"));
 
 } // namespace provbench::sim

@@ -11,7 +11,7 @@
 
 #include "app/crypto/certificateauthority.h"
 #include "app/onboarding/batch/batchrunner.h"
-#include "app/profiles/profilejson.h"
+#include "app/profiles/profilelibrary.h"
 #include "app/simulator/simconfig.h"
 #include "app/simulator/simulatedmodem.h"
 #include "app/simulator/simulatedsmpdevice.h"
@@ -23,10 +23,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QMap>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -55,41 +52,6 @@ double cpuSeconds()
 {
     std::fprintf(stderr, "bench_batch: %s\n", qPrintable(message));
     std::exit(1);
-}
-
-profiles::Profile wifiProfile()
-{
-    const QJsonObject json{{QStringLiteral("schema"), QStringLiteral("provbench.profile/1")},
-        {QStringLiteral("kind"), QStringLiteral("static")},
-        {QStringLiteral("name"), QStringLiteral("Lab Wi-Fi")},
-        {QStringLiteral("naming"),
-            QJsonObject{{QStringLiteral("hostname"), QString()},
-                {QStringLiteral("deviceName"), QStringLiteral("lab-{serial}")}}},
-        {QStringLiteral("network"),
-            QJsonObject{{QStringLiteral("wifi"),
-                            QJsonObject{{QStringLiteral("ssid"), QStringLiteral("ProvBench-Lab")},
-                                {QStringLiteral("security"), QStringLiteral("wpa2-psk")},
-                                {QStringLiteral("passphrase"), QStringLiteral("correct-horse-42")},
-                                {QStringLiteral("hidden"), false}}},
-                {QStringLiteral("ip"),
-                    QJsonObject{{QStringLiteral("mode"), QStringLiteral("dhcp")}}}}},
-        {QStringLiteral("credentials"),
-            QJsonObject{{QStringLiteral("type"), QStringLiteral("none")}}}};
-    auto p = profiles::parseProfile(QJsonDocument(json).toJson());
-    if (!p)
-        die(profiles::describe(p.error()));
-    return *p;
-}
-
-profiles::Profile certificateProfile()
-{
-    QFile f(QStringLiteral(":/profiles/bench-certificate-per-device.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        die(QStringLiteral("the sample profile is not compiled in"));
-    auto p = profiles::parseProfile(f.readAll());
-    if (!p)
-        die(profiles::describe(p.error()));
-    return *p;
 }
 
 } // namespace
@@ -147,8 +109,11 @@ int main(int argc, char *argv[])
             die(QStringLiteral("the simulator did not make %1").arg(last));
     }
 
-    const profiles::Profile wifi = wifiProfile();
-    const profiles::Profile cert = certificateProfile();
+    const profiles::Profile wifi = sim::labWifiProfile();
+    auto sample = profiles::sampleProfile(QStringLiteral("bench-certificate-per-device"));
+    if (!sample)
+        die(sample.error().message);
+    const profiles::Profile cert = *sample;
     BatchOptions options;
     options.parallel = parallel;
     for (int i = 0; i < count; ++i) {

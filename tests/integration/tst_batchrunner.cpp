@@ -9,9 +9,10 @@
 #include "app/onboarding/batch/batchrunner.h"
 #include "app/onboarding/credentialplan.h"
 #include "app/onboarding/journey/board.h"
-#include "app/profiles/profilejson.h"
+#include "app/profiles/profilelibrary.h"
 #include "app/simulator/ble/simulatedblebackend.h"
 #include "app/simulator/ble/simulatedimprovperipheral.h"
+#include "app/simulator/simconfig.h"
 #include "app/simulator/simulatedmodem.h"
 #include "app/simulator/simulatedsmpdevice.h"
 #include "app/simulator/simulatorhost.h"
@@ -21,10 +22,7 @@
 #include "app/transport/ble/blediscovery.h"
 #include "app/transport/serialdiscovery.h"
 
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -48,36 +46,14 @@ const QString kWifiOnly = QStringLiteral("Lab Wi-Fi, names kept");
 profiles::Profile wifiProfile(
     const QString &name = kWifi, const QString &deviceName = QStringLiteral("lab-{serial}"))
 {
-    const QJsonObject json{{QStringLiteral("schema"), QStringLiteral("provbench.profile/1")},
-        {QStringLiteral("kind"), QStringLiteral("static")}, {QStringLiteral("name"), name},
-        {QStringLiteral("site"), QStringLiteral("lab")},
-        {QStringLiteral("naming"),
-            QJsonObject{{QStringLiteral("hostname"), QString()},
-                {QStringLiteral("deviceName"), deviceName}}},
-        {QStringLiteral("network"),
-            QJsonObject{{QStringLiteral("wifi"),
-                            QJsonObject{{QStringLiteral("ssid"), QStringLiteral("ProvBench-Lab")},
-                                {QStringLiteral("security"), QStringLiteral("wpa2-psk")},
-                                {QStringLiteral("passphrase"), QStringLiteral("correct-horse-42")},
-                                {QStringLiteral("hidden"), false}}},
-                {QStringLiteral("ip"),
-                    QJsonObject{{QStringLiteral("mode"), QStringLiteral("dhcp")}}}}},
-        {QStringLiteral("credentials"),
-            QJsonObject{{QStringLiteral("type"), QStringLiteral("none")}}}};
-    auto p = profiles::parseProfile(QJsonDocument(json).toJson());
-    if (!p)
-        qFatal("wifi profile: %s", qPrintable(profiles::describe(p.error())));
-    return *p;
+    return sim::labWifiProfile(name, deviceName);
 }
 
 profiles::Profile sampleProfile(const QString &file)
 {
-    QFile f(QStringLiteral(":/profiles/") + file);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("no sample %s", qPrintable(file));
-    auto p = profiles::parseProfile(f.readAll());
+    auto p = profiles::sampleProfile(QFileInfo(file).completeBaseName());
     if (!p)
-        qFatal("sample %s: %s", qPrintable(file), qPrintable(profiles::describe(p.error())));
+        qFatal("%s", qPrintable(p.error().message));
     return *p;
 }
 
