@@ -111,19 +111,14 @@ void DeviceProvisioning::startBle(const ble::BleDevice &device)
     });
 }
 
-void DeviceProvisioning::onIdentified(Result<DeviceIdentity> identity)
+// Which device this is and with which profile: the CSV row its keys (or a
+// name the bench wrote to it) match, else, without a CSV, its first key. Sets
+// the entry's id, site, name and profile; false when the device ended here
+// (not in the CSV, or nothing to record it under).
+bool DeviceProvisioning::matchDevice()
 {
     BatchEntry &e = m_runner->m_entries[m_row];
-    if (!identity)
-        return fail(
-            QStringLiteral("Could not identify the device: %1").arg(identity.error().message));
-    m_identity = *identity;
-    e.keys = m_identity.keys;
-    e.protocol = protocolName(m_identity.protocol);
-    e.name = m_identity.name;
     store::Store &st = *m_runner->m_env.store;
-
-    // Which device is this, and with which profile?
     const auto &expected = m_runner->m_options.expected;
     QString profileName = m_runner->m_options.defaultProfile;
     // A name the bench wrote earlier (an Improv device renamed by its profile)
@@ -159,7 +154,8 @@ void DeviceProvisioning::onIdentified(Result<DeviceIdentity> identity)
                     ? QStringLiteral("Not in the CSV: the device reports no serial number or name.")
                     : QStringLiteral("Not in the CSV (it reports %1); not touched.")
                           .arg(m_identity.keys.join(QStringLiteral(", "))));
-            return end();
+            end();
+            return false;
         }
         const journey::ExpectedDevice &x = expected[match];
         e.deviceId = x.serialNumber.trimmed();
@@ -170,12 +166,31 @@ void DeviceProvisioning::onIdentified(Result<DeviceIdentity> identity)
         if (!x.profile.isEmpty())
             profileName = x.profile;
     } else {
-        if (m_identity.keys.isEmpty())
-            return fail(QStringLiteral("The device reports no serial number or name to record it "
-                                       "under; list it in a CSV instead."));
+        if (m_identity.keys.isEmpty()) {
+            fail(QStringLiteral("The device reports no serial number or name to record it "
+                                "under; list it in a CSV instead."));
+            return false;
+        }
         e.deviceId = aliasOf.isEmpty() ? m_identity.keys.first() : aliasOf;
     }
     e.profile = profileName;
+    return true;
+}
+
+void DeviceProvisioning::onIdentified(Result<DeviceIdentity> identity)
+{
+    BatchEntry &e = m_runner->m_entries[m_row];
+    if (!identity)
+        return fail(
+            QStringLiteral("Could not identify the device: %1").arg(identity.error().message));
+    m_identity = *identity;
+    e.keys = m_identity.keys;
+    e.protocol = protocolName(m_identity.protocol);
+    e.name = m_identity.name;
+    if (!matchDevice())
+        return;
+    store::Store &st = *m_runner->m_env.store;
+    const QString profileName = e.profile;
 
     // The same device on two ports (or a CSV row matched twice) is worked on once.
     for (qsizetype i = 0; i < m_runner->m_entries.size(); ++i) {

@@ -52,6 +52,7 @@ Q_SIGNALS:
 
 private:
     void onIdentified(Result<DeviceIdentity> identity);
+    bool matchDevice();
     void provision(const profiles::Profile &profile);
     void openTarget(std::function<void(Result<void>)> done);
     void runJob(const profiles::Profile &profile);
