@@ -16,7 +16,6 @@ void BatchEntryModel::setRunner(BatchRunner *runner)
         disconnect(m_runner, nullptr, this, nullptr);
     m_runner = runner;
     m_rows = runner ? int(runner->entries().size()) : 0;
-    m_details.clear();
     if (runner) {
         connect(runner, &BatchRunner::entryAdded, this, &BatchEntryModel::onEntryAdded);
         connect(runner, &BatchRunner::entryChanged, this, &BatchEntryModel::onEntryChanged);
@@ -24,7 +23,6 @@ void BatchEntryModel::setRunner(BatchRunner *runner)
             beginResetModel();
             m_runner = nullptr;
             m_rows = 0;
-            m_details.clear();
             endResetModel();
         });
     }
@@ -45,13 +43,6 @@ void BatchEntryModel::onEntryChanged(int row)
 {
     if (row < 0 || row >= m_rows || !m_runner)
         return;
-    const BatchEntry &e = m_runner->entries().at(row);
-    if (e.status == BatchEntry::Status::Failed && m_detailProvider) {
-        if (!m_details.contains(row))
-            m_details.insert(row, m_detailProvider(e));
-    } else {
-        m_details.remove(row); // a retry
-    }
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -112,7 +103,7 @@ QVariant BatchEntryModel::data(const QModelIndex &index, int role) const
         case StatusColumn:
             return statusTitle(e.status);
         case MessageColumn:
-            return messageText(index.row());
+            return e.message;
         case ColumnCount:
             break;
         }
@@ -124,11 +115,8 @@ QVariant BatchEntryModel::data(const QModelIndex &index, int role) const
             return e.source;
         if (index.column() == NameColumn)
             return {};
-        const QString text = messageText(index.row());
-        return text.isEmpty() ? QVariant() : QVariant(text);
+        return e.message.isEmpty() ? QVariant() : QVariant(e.message);
     }
-    case DetailRole:
-        return m_details.value(index.row());
     case StatusRole:
         return int(e.status);
     case SourceRole:
@@ -150,19 +138,6 @@ QVariant BatchEntryModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
-}
-
-QString BatchEntryModel::messageText(int row) const
-{
-    const QString &message = m_runner->entries().at(row).message;
-    const QString detail = m_details.value(row);
-    if (detail.isEmpty() || message.contains(detail))
-        return message;
-    if (message.isEmpty())
-        return detail;
-    // The reason first: it is what a narrow column still shows.
-    const bool stop = detail.endsWith(QLatin1Char('.')) || detail.endsWith(QLatin1Char('!'));
-    return detail + (stop ? QStringLiteral(" ") : QStringLiteral(". ")) + message;
 }
 
 QVariant BatchEntryModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -203,7 +178,6 @@ QHash<int, QByteArray> BatchEntryModel::roleNames() const
     names.insert(KeysRole, "keys");
     names.insert(CsvLineRole, "csvLine");
     names.insert(SecondsRole, "seconds");
-    names.insert(DetailRole, "detail");
     return names;
 }
 

@@ -15,12 +15,8 @@ namespace provbench {
 // entryChanged emits dataChanged for that row; rows are never removed and
 // the model never resets while it follows one runner. setRunner() (a new
 // batch) is the one reset. The runner is not owned; when it is destroyed the
-// model becomes empty.
-//
-// A failed device's message may only count items ("0 item(s) written and
-// verified, 1 failed."); the detail provider, asked once when a row settles
-// as failed, gives the reason (the GUI reads it from the inventory). The
-// Message column then shows both.
+// model becomes empty. A failed device's message starts with its reason
+// (BatchRunner words it so).
 class BatchEntryModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -45,15 +41,12 @@ public:
         KeysRole,      // QStringList: what the device said about itself
         CsvLineRole,   // int; 0 when the device matched no CSV row
         SecondsRole,   // double: how long the device took; 0 until it is settled
-        DetailRole,    // the detail provider's reason for a failed device; empty otherwise
     };
-    using DetailProvider = std::function<QString(const onboarding::batch::BatchEntry &)>;
 
     explicit BatchEntryModel(QObject *parent = nullptr);
 
     void setRunner(onboarding::batch::BatchRunner *runner);
     onboarding::batch::BatchRunner *runner() const { return m_runner; }
-    void setDetailProvider(DetailProvider provider) { m_detailProvider = std::move(provider); }
 
     // "Waiting", "Identifying", "Done", ...: the status as the table shows it.
     static QString statusTitle(onboarding::batch::BatchEntry::Status status);
@@ -68,12 +61,8 @@ private:
     void onEntryAdded(int row);
     void onEntryChanged(int row);
 
-    QString messageText(int row) const;
-
     QPointer<onboarding::batch::BatchRunner> m_runner;
-    DetailProvider m_detailProvider;
-    QHash<int, QString> m_details; // row -> reason of a failed device
-    int m_rows = 0;                // rows announced so far (entries may run ahead inside a signal)
+    int m_rows = 0; // rows announced so far (entries may run ahead inside a signal)
 };
 
 } // namespace provbench

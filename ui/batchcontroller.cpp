@@ -4,7 +4,6 @@
 #include "app/onboarding/cryptomaterial.h"
 #include "app/onboarding/deviceregistry.h"
 #include "app/onboarding/handout.h"
-#include "app/onboarding/journey/journey.h"
 #include "app/profiles/profilelibrary.h"
 #include "app/storage/credentialledger.h"
 #include "app/storage/store/store.h"
@@ -53,21 +52,6 @@ BatchController::~BatchController()
 bool BatchController::isFinishing() const
 {
     return m_runner && m_stopped && !m_runner->isIdle();
-}
-
-QString BatchController::failureReason(const BatchEntry &entry) const
-{
-    store::Store *store = m_workbench ? m_workbench->store() : nullptr;
-    if (!store || entry.deviceId.isEmpty() || entry.status != BatchEntry::Status::Failed)
-        return {};
-    auto device = store->inventory().get(entry.deviceId);
-    if (!device || device->state != u"failed")
-        return {};
-    // Not a reason left by an earlier attempt (stored times have milliseconds).
-    const auto updated = journey::parseAuditTime(device->updatedAt);
-    if (!updated || *updated < entry.startedMs)
-        return {};
-    return device->failureReason;
 }
 
 Result<void> BatchController::start(const BatchOptions &options, QWidget *dialogParent)

@@ -60,10 +60,6 @@ public:
     bool isRunning() const { return m_runner && !m_stopped; }
     // A stopped batch whose last devices are still being worked on.
     bool isFinishing() const;
-    // Why a failed device failed, as this batch recorded it in the inventory
-    // (the failed item and what the device said); empty when the inventory
-    // has nothing newer than the device's start.
-    QString failureReason(const onboarding::batch::BatchEntry &entry) const;
 
 Q_SIGNALS:
     // A new batch replaced the last one (it has started already).

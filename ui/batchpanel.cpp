@@ -51,8 +51,6 @@ BatchPanel::BatchPanel(Workbench *workbench, QWidget *parent)
       m_proxy(new QSortFilterProxyModel(this))
 {
     m_proxy->setSourceModel(m_model);
-    m_model->setDetailProvider(
-        [this](const BatchEntry &entry) { return m_controller->failureReason(entry); });
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(buildControls());

@@ -391,10 +391,12 @@ void DeviceProvisioning::jobFinished(
                 continue;
             first = describeOutcome(m_plan[i], o);
         }
+        // The reason first: it is what a narrow table column still shows.
+        const bool stop = first.endsWith(QLatin1Char('.')) || first.endsWith(QLatin1Char('!'));
         m_runner->setStatus(m_row, BatchEntry::Status::Failed,
             first.isEmpty() || message.contains(first)
                 ? message
-                : QStringLiteral("%1 First problem: %2").arg(message, first));
+                : first + (stop ? QStringLiteral(" ") : QStringLiteral(". ")) + message);
     }
     end();
 }
